@@ -1,0 +1,28 @@
+import type { Role } from "../workflows/vocabulary";
+
+export interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+/** Navigation by role; the server still checks every permission. */
+export const ROLE_NAV: Record<Role, NavItem[]> = {
+  case_manager: [
+    { to: "/heute", label: "Heute" },
+    { to: "/faelle", label: "Meine Fälle", end: true },
+    { to: "/faelle/neu", label: "Neue Aufnahme" },
+    { to: "/huerden", label: "Strukturelle Hürden" },
+  ],
+  coordinator: [
+    { to: "/team", label: "Teamübersicht" },
+    { to: "/faelle", label: "Alle Fälle", end: true },
+    { to: "/warteschlange", label: "Nicht zugewiesen" },
+    { to: "/huerden", label: "Strukturelle Hürden" },
+    { to: "/zielgruppen", label: "Zielgruppen" },
+    { to: "/partner", label: "Partner" },
+    { to: "/berichte", label: "Berichte" },
+  ],
+  steering: [{ to: "/berichte", label: "Berichte" }],
+  admin: [{ to: "/admin/benutzer", label: "Benutzer" }],
+};

@@ -1,0 +1,23 @@
+import type { Kysely } from "kysely";
+import { migrateToLatest } from "./migrate";
+import type { Database } from "./schema";
+import { seedDemoData } from "./seed/index";
+
+/** Migrates, then loads demo data into an empty database when asked to. Idempotent. */
+export async function prepareDatabase(
+  db: Kysely<Database>,
+  options: { demoData: boolean; demoCases: number; log: (line: string) => void },
+): Promise<void> {
+  const applied = await migrateToLatest(db);
+  if (applied.length) options.log(`migrations applied: ${applied.join(", ")}`);
+  const users = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  if (Number(users.n) > 0) return;
+  if (!options.demoData) {
+    options.log("empty database and demo data disabled: create the first admin with `npm run db:seed -- --admin-only`");
+    return;
+  }
+  options.log(`empty database: loading demo data (${options.demoCases} cases)…`);
+  const t0 = Date.now();
+  await seedDemoData(db, { cases: options.demoCases, log: options.log });
+  options.log(`demo data loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001-initial-schema";
+
+/** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
+export const migrations: Record<string, Migration> = {
+  "0001-initial-schema": m0001,
+};

@@ -1,0 +1,325 @@
+// The one typed view of the database. Kept by hand; tests/integration/schema.test.ts checks it
+// against the migrated schema, column by column.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type {
+  CasePhase,
+  ClosureReason,
+  ConsentGiver,
+  ContactType,
+  FindingPriority,
+  FindingStatus,
+  Gender,
+  GoalStatus,
+  IdentityStep,
+  NeedDomain,
+  NeedLevel,
+  OrganisationKind,
+  PartnerKind,
+  ReferralSource,
+  ReferralStatus,
+  ResidenceStatus,
+  Role,
+  TargetGroup,
+} from "../workflows/vocabulary";
+
+/** timestamptz: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** date: read as 'YYYY-MM-DD' (type parser set in connection.ts). */
+type DateString = string;
+/** numeric: pg returns a string; parse deliberately. */
+type Numeric = ColumnType<string, string | number, string | number>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface MunicipalitiesTable {
+  id: Generated<number>;
+  name: string;
+  district: string;
+  official_key: string | null;
+}
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  kind: OrganisationKind;
+  municipality_id: number | null;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string;
+  role: Role;
+  organisation_id: number;
+  fte: Numeric | null;
+  active: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  expires_at: Timestamp;
+  created_at: GeneratedTimestamp;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  username: string;
+  address: string;
+  success: boolean;
+  attempted_at: GeneratedTimestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: GeneratedTimestamp;
+  updated_by: string | null;
+}
+
+export interface TargetGroupDefinitionsTable {
+  id: Generated<number>;
+  code: TargetGroup;
+  version: number;
+  name: string;
+  description: string;
+  rules: Json;
+  valid_from: DateString;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ClientsTable {
+  id: Generated<string>;
+  aktenzeichen: string;
+  first_name: string;
+  last_name: string;
+  birth_date: DateString | null;
+  birth_date_estimated: Generated<boolean>;
+  gender: Gender;
+  nationality: string | null;
+  languages: Generated<string[]>;
+  interpreter_needed: Generated<boolean>;
+  municipality_id: number;
+  residence_status: ResidenceStatus;
+  arrival_date: DateString | null;
+  unaccompanied: Generated<boolean>;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  anonymised_at: Timestamp | null;
+}
+
+export interface CasesTable {
+  id: Generated<string>;
+  client_id: string;
+  case_manager_id: string | null;
+  deputy_id: string | null;
+  target_group: TargetGroup | null;
+  target_group_definition_id: number | null;
+  referral_source: ReferralSource;
+  referral_municipality_id: number | null;
+  increased_need_documented: Generated<boolean>;
+  state: CasePhase;
+  snapshot: Json;
+  machine_version: string;
+  row_version: Generated<number>;
+  opened_at: Timestamp;
+  first_contact_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closure_reason: ClosureReason | null;
+  reclassification_required: "umf_volljaehrig" | "aufenthaltstitel" | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: string;
+  seq: number;
+  type: string;
+  payload: Json;
+  from_state: CasePhase | null;
+  to_state: CasePhase;
+  actor_id: string | null;
+  occurred_at: Timestamp;
+}
+
+export interface AssessmentsTable {
+  id: Generated<string>;
+  case_id: string;
+  need_domain: NeedDomain;
+  level: NeedLevel;
+  note: string | null;
+  assessed_at: Timestamp;
+  assessed_by: string | null;
+}
+
+export interface GoalsTable {
+  id: Generated<string>;
+  case_id: string;
+  need_domain: NeedDomain;
+  title: string;
+  description: string | null;
+  status: ColumnType<GoalStatus, GoalStatus | undefined, GoalStatus>;
+  agreed_at: Timestamp;
+  target_date: DateString | null;
+  evaluated_at: Timestamp | null;
+  evaluation_note: string | null;
+  created_by: string | null;
+}
+
+export interface PartnersTable {
+  id: Generated<number>;
+  name: string;
+  kind: PartnerKind;
+  municipality_id: number | null;
+  contact_person: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  active: Generated<boolean>;
+}
+
+export interface ConsentsTable {
+  id: Generated<string>;
+  client_id: string;
+  partner_id: number;
+  scope: string;
+  given_at: DateString;
+  given_by: ConsentGiver;
+  given_by_name: string | null;
+  valid_until: DateString | null;
+  revoked_at: Timestamp | null;
+  recorded_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ReferralsTable {
+  id: Generated<string>;
+  case_id: string;
+  partner_id: number;
+  goal_id: string | null;
+  need_domain: NeedDomain;
+  status: ColumnType<ReferralStatus, ReferralStatus | undefined, ReferralStatus>;
+  snapshot: Json;
+  machine_version: string;
+  row_version: Generated<number>;
+  shares_data: Generated<boolean>;
+  consent_id: string | null;
+  legal_basis: string | null;
+  note: string | null;
+  decline_reason: string | null;
+  planned_at: Timestamp;
+  sent_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  created_by: string | null;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  case_id: string;
+  contact_type: ContactType;
+  with_interpreter: Generated<boolean>;
+  occurred_at: Timestamp;
+  minutes: number;
+  note: string | null;
+  created_by: string | null;
+}
+
+export interface FollowUpsTable {
+  id: Generated<string>;
+  case_id: string;
+  due_on: DateString;
+  note: string;
+  done_at: Timestamp | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface IdentityStepsTable {
+  id: Generated<string>;
+  case_id: string;
+  step: IdentityStep;
+  occurred_on: DateString;
+  note: string | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface StructuralFindingsTable {
+  id: Generated<string>;
+  title: string;
+  description: string;
+  need_domain: NeedDomain;
+  affected_cases: number;
+  municipality_id: number | null;
+  target_group: TargetGroup | null;
+  status: ColumnType<FindingStatus, FindingStatus | undefined, FindingStatus>;
+  priority: FindingPriority | null;
+  reported_by: string | null;
+  reported_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type AuditOutcome = "allowed" | "denied" | "error";
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: GeneratedTimestamp;
+  actor_id: string | null;
+  actor_role: Role | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  outcome: AuditOutcome;
+  detail: Json | null;
+}
+
+export interface Database {
+  municipalities: MunicipalitiesTable;
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  settings: SettingsTable;
+  target_group_definitions: TargetGroupDefinitionsTable;
+  clients: ClientsTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  assessments: AssessmentsTable;
+  goals: GoalsTable;
+  partners: PartnersTable;
+  consents: ConsentsTable;
+  referrals: ReferralsTable;
+  contacts: ContactsTable;
+  follow_ups: FollowUpsTable;
+  identity_steps: IdentityStepsTable;
+  structural_findings: StructuralFindingsTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Client = Selectable<ClientsTable>;
+export type NewClient = Insertable<ClientsTable>;
+export type Case = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseEventRow = Selectable<CaseEventsTable>;
+export type NewCaseEvent = Insertable<CaseEventsTable>;
+export type Goal = Selectable<GoalsTable>;
+export type Partner = Selectable<PartnersTable>;
+export type Consent = Selectable<ConsentsTable>;
+export type Referral = Selectable<ReferralsTable>;
+export type Contact = Selectable<ContactsTable>;
+export type FollowUp = Selectable<FollowUpsTable>;
+export type IdentityStepRow = Selectable<IdentityStepsTable>;
+export type StructuralFinding = Selectable<StructuralFindingsTable>;
+export type TargetGroupDefinitionRow = Selectable<TargetGroupDefinitionsTable>;

@@ -1,0 +1,29 @@
+import type { Role } from "../../workflows/vocabulary";
+
+/** The demo password of every demo account (documented in README.md; demo data is never loaded in production unless asked for). */
+export const DEMO_PASSWORD = "KIM-Demo-2026!";
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  organisation: number; // index into ORGANISATIONS
+  fte: number | null;
+}
+
+/** Nine case managers sharing 8.0 FTE, as funded in Kreis Mettmann; coordination, steering and admin. */
+export const DEMO_USERS: DemoUser[] = [
+  { username: "casemanager", displayName: "Anna Demir", role: "case_manager", organisation: 0, fte: 1 },
+  { username: "casemanager2", displayName: "Jonas Becker", role: "case_manager", organisation: 0, fte: 1 },
+  { username: "cm.nowak", displayName: "Marta Nowak", role: "case_manager", organisation: 0, fte: 0.5 },
+  { username: "cm.haddad", displayName: "Rami Haddad", role: "case_manager", organisation: 1, fte: 1 },
+  { username: "cm.schmitz", displayName: "Lena Schmitz", role: "case_manager", organisation: 2, fte: 0.75 },
+  { username: "cm.okafor", displayName: "Chidi Okafor", role: "case_manager", organisation: 0, fte: 1 },
+  { username: "cm.wagner", displayName: "Sophie Wagner", role: "case_manager", organisation: 3, fte: 0.75 },
+  { username: "cm.kaya", displayName: "Emre Kaya", role: "case_manager", organisation: 0, fte: 1 },
+  { username: "cm.hoffmann", displayName: "Julia Hoffmann", role: "case_manager", organisation: 1, fte: 1 },
+  { username: "koordination", displayName: "Petra Lange", role: "coordinator", organisation: 0, fte: null },
+  { username: "koordination2", displayName: "Tobias Krüger", role: "coordinator", organisation: 0, fte: null },
+  { username: "lenkung", displayName: "Dr. Michael Brandt", role: "steering", organisation: 0, fte: null },
+  { username: "admin", displayName: "Systemadministration", role: "admin", organisation: 0, fte: null },
+];
