@@ -1,6 +1,6 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 import { writeAudit } from "../db/audit";
-import { type Permission, hasPermission } from "./permissions";
+import { type Permission, hasPermission } from "../workflows/permissions";
 import type { SessionUser } from "./auth.server";
 
 /** Throws a Response (shown by the nearest ErrorBoundary) unless the condition holds. */

@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { ROLE_HOME } from "~/permissions";
+import { ROLE_HOME } from "../../workflows/permissions";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const session = await context.getSession();

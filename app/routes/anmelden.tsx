@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { FormErrors, TextField } from "~/components/forms";
-import { ROLE_HOME } from "~/permissions";
+import { ROLE_HOME } from "../../workflows/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Anmelden – KIM Fallmanagement" }];
 

@@ -1,6 +1,89 @@
+// The daily job: notices cases that stopped fitting their target group and raises
+// FLAG_RECLASSIFICATION through the case service (never a silent change); tidies sessions and login attempts.
 import type { Kysely } from "kysely";
+import { detectReclassificationReason } from "../../workflows/target-groups";
+import { RESIDENCE_TITLE_STATUSES } from "../../workflows/vocabulary";
+import { SYSTEM_ACTOR, applyCaseEvent, berlinDate } from "../case-service";
 import type { Database } from "../schema";
+import { pruneLoginAttempts } from "../users";
 
-export function startDailyJobScheduler(_db: Kysely<Database>, _log: (line: string) => void): () => void {
-  return () => {};
+export interface DailyJobResult {
+  checked: number;
+  flagged: number;
+  refused: number;
+}
+
+export async function runDailyJob(
+  db: Kysely<Database>,
+  options: { now?: Date; log?: (line: string) => void } = {},
+): Promise<DailyJobResult> {
+  const now = options.now ?? new Date();
+  const today = berlinDate(now);
+  const eighteenYearsAgo = `${Number(today.slice(0, 4)) - 18}${today.slice(4)}`;
+  const candidates = await db
+    .selectFrom("cases")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .select([
+      "cases.id",
+      "cases.row_version",
+      "cases.target_group",
+      "cases.reclassification_required",
+      "clients.birth_date",
+      "clients.residence_status",
+    ])
+    .where("cases.state", "<>", "closed")
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb("cases.target_group", "=", "umf"),
+          eb("clients.birth_date", "<=", eighteenYearsAgo),
+          eb("cases.reclassification_required", "is distinct from", "umf_volljaehrig"),
+        ]),
+        eb.and([
+          eb("cases.target_group", "=", "geduldete_identitaet"),
+          eb("clients.residence_status", "in", [...RESIDENCE_TITLE_STATUSES]),
+          eb("cases.reclassification_required", "is distinct from", "aufenthaltstitel"),
+        ]),
+      ]),
+    )
+    .execute();
+  let flagged = 0;
+  let refused = 0;
+  for (const c of candidates) {
+    const reason = detectReclassificationReason(
+      { targetGroup: c.target_group, birthDate: c.birth_date, residenceStatus: c.residence_status },
+      today,
+    );
+    if (!reason) continue;
+    const result = await applyCaseEvent(db, SYSTEM_ACTOR, {
+      caseId: c.id,
+      expectedRowVersion: c.row_version,
+      command: { type: "FLAG_RECLASSIFICATION", reason },
+      at: now.toISOString(),
+    });
+    if (result.ok) flagged++;
+    else refused++;
+  }
+  await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
+  await pruneLoginAttempts(db, new Date(now.getTime() - 24 * 3_600_000));
+  const result = { checked: candidates.length, flagged, refused };
+  options.log?.(`daily job ${today}: ${candidates.length} candidates, ${flagged} flagged for re-classification, ${refused} refused`);
+  return result;
+}
+
+/** Runs the job shortly after start and then every 24 hours; returns a stop function. */
+export function startDailyJobScheduler(db: Kysely<Database>, log: (line: string) => void): () => void {
+  const run = () => {
+    runDailyJob(db, { log }).catch((error: unknown) =>
+      log(`daily job failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  const first = setTimeout(run, 15_000);
+  const every = setInterval(run, 24 * 3_600_000);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
 }

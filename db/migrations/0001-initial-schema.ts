@@ -99,6 +99,8 @@ CREATE TABLE clients (
 CREATE INDEX clients_name_idx ON clients (lower(last_name), lower(first_name));
 CREATE INDEX clients_birth_date_idx ON clients (birth_date);
 
+CREATE SEQUENCE aktenzeichen_seq;
+
 CREATE TABLE cases (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   client_id uuid NOT NULL REFERENCES clients (id),
@@ -332,5 +334,6 @@ DROP TABLE IF EXISTS audit_log, structural_findings, identity_steps, follow_ups,
   partners, goals, assessments, case_events, cases, clients, target_group_definitions, settings, login_attempts,
   sessions, users, organisations, municipalities CASCADE;
 DROP FUNCTION IF EXISTS forbid_change();
+DROP SEQUENCE IF EXISTS aktenzeichen_seq;
 `.execute(db);
 }

@@ -1,7 +1,789 @@
-import type { Kysely } from "kysely";
+// Demo and scale data: fictitious clients and cases whose histories are computed with the pure
+// statecharts in memory (so every stored history is one the machine allows), then bulk-inserted.
+import { randomUUID } from "node:crypto";
+import { type Insertable, type Kysely, sql } from "kysely";
+import {
+  CASE_MACHINE_VERSION,
+  type CaseClosureReason,
+  type CaseEvent,
+  type CaseSnapshot,
+  applyCaseTransition,
+  createCaseSnapshot,
+  persistCaseSnapshot,
+  phaseOf,
+} from "../../workflows/case-machine";
+import {
+  REFERRAL_MACHINE_VERSION,
+  type ReferralEvent,
+  type ReferralSnapshot,
+  applyReferralTransition,
+  createReferralSnapshot,
+  persistReferralSnapshot,
+  referralStatusOf,
+} from "../../workflows/referral-machine";
+import { type ClassificationFacts, type TargetGroupDefinition, detectReclassificationReason } from "../../workflows/target-groups";
+import {
+  type ContactType,
+  type GoalEvaluation,
+  IDENTITY_STEPS,
+  type IdentityStep,
+  NEED_DOMAINS,
+  NEED_LEVELS,
+  type NeedDomain,
+  type ReferralSource,
+  type ResidenceStatus,
+  type TargetGroup,
+} from "../../workflows/vocabulary";
+import { berlinDate } from "../case-service";
 import type { Database } from "../schema";
+import { getSetting } from "../settings";
+import { ORIGINS, STREETS } from "./names";
+import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
 
+const DAY = 86_400_000;
+
+/** Small deterministic PRNG (mulberry32): the same seed gives the same demo data. */
+export function createRandom(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const chance = (p: number) => next() < p;
+  const weighted = <T>(items: readonly (readonly [T, number])[]): T => {
+    const total = items.reduce((s, [, w]) => s + w, 0);
+    let r = next() * total;
+    for (const [item, w] of items) {
+      r -= w;
+      if (r < 0) return item;
+    }
+    return (items[items.length - 1] as readonly [T, number])[0];
+  };
+  const sample = <T>(list: readonly T[], n: number): T[] => {
+    const copy = [...list];
+    const out: T[] = [];
+    while (out.length < n && copy.length) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0] as T);
+    return out;
+  };
+  return { next, int, pick, chance, weighted, sample };
+}
+type Random = ReturnType<typeof createRandom>;
+
+interface SeedContext {
+  rnd: Random;
+  now: number;
+  caseManagers: { id: string; weight: number }[];
+  coordinatorId: string | null;
+  municipalities: { id: number; weight: number }[];
+  partners: { id: number; kind: string }[];
+  definitions: Map<TargetGroup, { id: number; definition: TargetGroupDefinition }>;
+  reopenPeriodDays: number;
+}
+
+interface GeneratedCase {
+  client: Insertable<Database["clients"]>;
+  case: Insertable<Database["cases"]>;
+  events: Insertable<Database["case_events"]>[];
+  contacts: Insertable<Database["contacts"]>[];
+  assessments: Insertable<Database["assessments"]>[];
+  goals: Insertable<Database["goals"]>[];
+  identitySteps: Insertable<Database["identity_steps"]>[];
+  consents: Insertable<Database["consents"]>[];
+  referrals: Insertable<Database["referrals"]>[];
+  followUps: Insertable<Database["follow_ups"]>[];
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+const dateOf = (t: number) => berlinDate(new Date(t));
+
+function birthDateForAge(rnd: Random, onDate: number, age: number): string {
+  // a birthday between age and age+1 years before onDate
+  const t = onDate - age * 365.25 * DAY - rnd.int(0, 360) * DAY;
+  return dateOf(t);
+}
+
+/** The person's facts and intended target group (some fit none, some are rejected as not eligible). */
+function drawPerson(ctx: SeedContext, openedAt: number) {
+  const { rnd } = ctx;
+  const intended = rnd.weighted<TargetGroup | "none">([
+    ["umf", 22],
+    ["geduldete_identitaet", 28],
+    ["neuzugewanderte_erhoeht", 42],
+    ["none", 8],
+  ]);
+  const origin = rnd.weighted(ORIGINS.map((o) => [o, o.weight] as const));
+  const female = intended === "umf" ? rnd.chance(0.15) : rnd.chance(0.45);
+  let age: number;
+  let residenceStatus: ResidenceStatus;
+  let referralSource: ReferralSource;
+  let unaccompanied = false;
+  let increasedNeed = false;
+  switch (intended) {
+    case "umf":
+      age = rnd.int(14, 17);
+      unaccompanied = true;
+      residenceStatus = rnd.weighted<ResidenceStatus>([
+        ["aufenthaltsgestattung", 5],
+        ["duldung_60a", 2],
+        ["ungeklaert", 2],
+      ]);
+      referralSource = rnd.weighted<ReferralSource>([
+        ["jugendamt", 8],
+        ["auslaenderamt", 1],
+      ]);
+      break;
+    case "geduldete_identitaet":
+      age = rnd.int(19, 55);
+      residenceStatus = rnd.chance(0.6) ? "duldung_60b" : "duldung_60a";
+      referralSource = rnd.weighted<ReferralSource>([
+        ["auslaenderamt", 6],
+        ["fluechtlingsberatung", 3],
+        ["sozialamt", 2],
+        ["selbstmelder", 1],
+      ]);
+      break;
+    case "neuzugewanderte_erhoeht":
+      age = rnd.int(18, 64);
+      increasedNeed = true;
+      residenceStatus = origin.nationality === "Ukraine" ? "ae_24" : rnd.pick<ResidenceStatus>([
+        "aufenthaltsgestattung",
+        "ae_humanitaer_22_26",
+        "fiktionsbescheinigung",
+        "ae_sonstige",
+      ]);
+      referralSource = rnd.weighted<ReferralSource>([
+        ["sozialamt", 5],
+        ["integration_point", 3],
+        ["auslaenderamt", 2],
+        ["fluechtlingsberatung", 3],
+      ]);
+      break;
+    default:
+      age = rnd.int(20, 60);
+      residenceStatus = rnd.pick<ResidenceStatus>(["niederlassungserlaubnis", "eu_freizuegigkeit", "ae_sonstige"]);
+      referralSource = rnd.pick<ReferralSource>(["selbstmelder", "sonstige", "jugendamt"]);
+  }
+  const municipality = rnd.weighted(ctx.municipalities.map((m) => [m.id, m.weight] as const));
+  const arrival = openedAt - rnd.int(20, intended === "geduldete_identitaet" ? 2500 : 500) * DAY;
+  return {
+    intended,
+    origin,
+    female,
+    firstName: rnd.pick(female ? origin.female : origin.male),
+    lastName: rnd.pick(origin.last),
+    birthDate: birthDateForAge(rnd, openedAt, age),
+    birthDateEstimated: intended === "umf" ? rnd.chance(0.6) : rnd.chance(0.08),
+    residenceStatus,
+    referralSource,
+    unaccompanied,
+    increasedNeed,
+    municipality,
+    arrivalDate: dateOf(arrival),
+  };
+}
+
+class CaseBuilder {
+  snapshot: CaseSnapshot;
+  t: number;
+  seq = 1;
+  readonly out: GeneratedCase;
+
+  constructor(
+    readonly ctx: SeedContext,
+    readonly caseId: string,
+    out: GeneratedCase,
+    openedAt: number,
+    readonly caseManagerId: string | null,
+  ) {
+    this.out = out;
+    this.t = openedAt;
+    this.snapshot = createCaseSnapshot({ caseId, caseManagerId, reopenPeriodDays: ctx.reopenPeriodDays }, iso(openedAt));
+    out.events.push({
+      case_id: caseId,
+      seq: 1,
+      type: "CASE_OPENED",
+      payload: JSON.stringify({ caseManagerId, reopenPeriodDays: ctx.reopenPeriodDays, at: iso(openedAt) }),
+      from_state: null,
+      to_state: "intake",
+      actor_id: caseManagerId ?? ctx.coordinatorId,
+      occurred_at: iso(openedAt),
+    });
+  }
+
+  get phase() {
+    return phaseOf(this.snapshot);
+  }
+
+  get actor() {
+    return this.snapshot.context.caseManagerId ?? this.ctx.coordinatorId;
+  }
+
+  /** Advances the clock; false when that would pass "now" (the case stays where it is). */
+  wait(minDays: number, maxDays: number): boolean {
+    const next = this.t + this.ctx.rnd.int(minDays * 24, maxDays * 24) * 3_600_000 + this.ctx.rnd.int(0, 3599) * 1000;
+    if (next >= this.ctx.now) return false;
+    this.t = next;
+    return true;
+  }
+
+  apply(event: CaseEvent) {
+    const from = this.phase;
+    const result = applyCaseTransition(this.snapshot, event);
+    if (!result.ok) throw new Error(`seed: ${event.type} refused in ${from}: ${result.message}`);
+    this.snapshot = result.snapshot;
+    this.seq += 1;
+    const { type, ...payload } = event;
+    this.out.events.push({
+      case_id: this.caseId,
+      seq: this.seq,
+      type,
+      payload: JSON.stringify(payload),
+      from_state: from,
+      to_state: result.phase,
+      actor_id: type === "FLAG_RECLASSIFICATION" ? null : this.actor,
+      occurred_at: event.at,
+    });
+  }
+
+  contact(first = false) {
+    const { rnd } = this.ctx;
+    const contactType: ContactType = first
+      ? rnd.weighted<ContactType>([
+          ["persoenlich", 6],
+          ["telefonisch", 3],
+          ["aufsuchend", 2],
+        ])
+      : rnd.weighted<ContactType>([
+          ["persoenlich", 5],
+          ["telefonisch", 4],
+          ["aufsuchend", 2],
+          ["digital", 2],
+        ]);
+    const minutes = contactType === "telefonisch" ? rnd.int(5, 30) : rnd.int(20, 120);
+    const at = iso(this.t);
+    this.apply({ type: "RECORD_CONTACT", contactType, minutes, at });
+    this.out.contacts.push({
+      case_id: this.caseId,
+      contact_type: contactType,
+      with_interpreter: rnd.chance(0.35),
+      occurred_at: at,
+      minutes,
+      note: first ? "Erstkontakt" : null,
+      created_by: this.actor,
+    });
+  }
+}
+
+function facts(person: ReturnType<typeof drawPerson>, onDate: string): ClassificationFacts {
+  return {
+    birthDate: person.birthDate,
+    birthDateEstimated: person.birthDateEstimated,
+    intakeDate: onDate,
+    residenceStatus: person.residenceStatus,
+    referralSource: person.referralSource,
+    increasedNeedDocumented: person.increasedNeed,
+    unaccompanied: person.unaccompanied,
+  };
+}
+
+const GOAL_TITLES: Record<NeedDomain, string[]> = {
+  aufenthalt_identitaet: ["Identitätsnachweis beschaffen", "Aufenthaltsperspektive klären"],
+  sprache: ["Integrationskurs beginnen", "Sprachniveau A2 erreichen", "Sprachkurs B1 abschließen"],
+  bildung_schule: ["Schulplatz finden", "Schulabschluss anstreben", "Anerkennung von Zeugnissen"],
+  ausbildung_arbeit: ["Ausbildungsplatz finden", "Praktikum aufnehmen", "Beschäftigung aufnehmen"],
+  wohnen: ["Eigene Wohnung finden", "Wohnberechtigungsschein beantragen"],
+  gesundheit: ["Krankenversicherung klären", "Therapieplatz finden", "Hausärztliche Anbindung"],
+  familie: ["Familiennachzug klären", "Kita-Platz finden"],
+  finanzielle_sicherung: ["Leistungsanspruch klären", "Schulden regulieren", "Konto eröffnen"],
+  soziale_teilhabe: ["Vereinsmitgliedschaft", "Ehrenamtliche Patenschaft vermitteln"],
+};
+
+function partnerKindsFor(domain: NeedDomain): string[] {
+  switch (domain) {
+    case "aufenthalt_identitaet":
+      return ["auslaenderbehoerde", "beratungsstelle"];
+    case "sprache":
+      return ["integrationskurs"];
+    case "bildung_schule":
+      return ["schule", "jmd"];
+    case "ausbildung_arbeit":
+      return ["jobcenter", "jmd"];
+    case "wohnen":
+      return ["beratungsstelle", "sozialamt"];
+    case "gesundheit":
+      return ["gesundheitsamt", "beratungsstelle"];
+    case "familie":
+      return ["jugendamt", "mbe"];
+    case "finanzielle_sicherung":
+      return ["sozialamt", "jobcenter", "mbe"];
+    default:
+      return ["sportverein", "wohlfahrtsverband"];
+  }
+}
+
+function simulateReferral(b: CaseBuilder, clientId: string, domain: NeedDomain, goalId: string, endBy: number) {
+  const { rnd } = b.ctx;
+  const kinds = partnerKindsFor(domain);
+  const partner = rnd.pick(b.ctx.partners.filter((p) => kinds.includes(p.kind)).concat(b.ctx.partners.slice(0, 1)));
+  const referralId = randomUUID();
+  let t = b.t;
+  let snapshot: ReferralSnapshot = createReferralSnapshot(
+    { referralId, caseId: b.caseId, partnerId: String(partner.id) },
+    iso(t),
+  );
+  const sharesData = rnd.chance(0.7);
+  let consentId: string | null = null;
+  const step = (event: ReferralEvent) => {
+    const r = applyReferralTransition(snapshot, event);
+    if (!r.ok) throw new Error(`seed: referral ${event.type} refused: ${r.message}`);
+    snapshot = r.snapshot;
+  };
+  const advance = (min: number, max: number) => {
+    const next = t + rnd.int(min, max) * DAY;
+    if (next >= Math.min(endBy, b.ctx.now)) return false;
+    t = next;
+    return true;
+  };
+  let sentAt: number | null = null;
+  let acceptedAt: number | null = null;
+  let endedAt: number | null = null;
+  let declineReason: string | null = null;
+  if (advance(1, 10)) {
+    let consent = null;
+    if (sharesData) {
+      consentId = randomUUID();
+      const givenAt = dateOf(t - DAY);
+      b.out.consents.push({
+        id: consentId,
+        client_id: clientId,
+        partner_id: partner.id,
+        scope: "Weitergabe von Kontaktdaten und Unterlagen zum Vermittlungsanliegen",
+        given_at: givenAt,
+        given_by: b.out.client.unaccompanied ? "vormund" : "klient",
+        given_by_name: null,
+        valid_until: null,
+        revoked_at: null,
+        recorded_by: b.actor,
+      });
+      consent = { partnerId: String(partner.id), givenAt, validUntil: null, revokedAt: null };
+    }
+    step({ type: "SEND", at: iso(t), sharesData, partnerId: String(partner.id), consent, legalBasis: null });
+    sentAt = t;
+    if (advance(3, 30)) {
+      if (rnd.chance(0.15)) {
+        declineReason = rnd.pick(["Keine Kapazität", "Nicht zuständig", "Wartezeit zu lang"]);
+        step({ type: "DECLINE", reason: declineReason, at: iso(t) });
+        endedAt = t;
+      } else {
+        step({ type: "ACCEPT", at: iso(t) });
+        acceptedAt = t;
+        if (advance(20, 150)) {
+          if (rnd.chance(0.1)) step({ type: "CANCEL", at: iso(t), reason: "Klient*in nicht erschienen" });
+          else step({ type: "COMPLETE", at: iso(t) });
+          endedAt = t;
+        }
+      }
+    }
+  }
+  b.out.referrals.push({
+    id: referralId,
+    case_id: b.caseId,
+    partner_id: partner.id,
+    goal_id: goalId,
+    need_domain: domain,
+    status: referralStatusOf(snapshot),
+    snapshot: JSON.stringify(persistReferralSnapshot(snapshot)),
+    machine_version: REFERRAL_MACHINE_VERSION,
+    row_version: 1 + (sentAt ? 1 : 0) + (acceptedAt ? 1 : 0) + (endedAt ? 1 : 0),
+    shares_data: sentAt !== null && sharesData,
+    consent_id: sentAt !== null ? consentId : null,
+    legal_basis: null,
+    note: null,
+    decline_reason: declineReason,
+    planned_at: iso(b.t),
+    sent_at: sentAt ? iso(sentAt) : null,
+    accepted_at: acceptedAt ? iso(acceptedAt) : null,
+    ended_at: endedAt ? iso(endedAt) : null,
+    created_by: b.actor,
+  });
+}
+
+const CLOSURE_REASONS_WEIGHTED: readonly (readonly [CaseClosureReason, number])[] = [
+  ["ziele_erreicht", 38],
+  ["uebergabe_regeldienst", 24],
+  ["verzogen", 10],
+  ["kontaktabbruch", 12],
+  ["ausreise_abschiebung", 4],
+  ["sonstige", 4],
+];
+
+/** One case's whole history, driven through the statechart up to "now". */
+function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number): GeneratedCase {
+  const { rnd } = ctx;
+  const person = drawPerson(ctx, openedAt);
+  const clientId = randomUUID();
+  const caseId = randomUUID();
+  const recent = ctx.now - openedAt < 21 * DAY;
+  const caseManagerId =
+    recent && rnd.chance(0.25) ? null : rnd.weighted(ctx.caseManagers.map((c) => [c.id, c.weight] as const));
+  const out: GeneratedCase = {
+    client: {
+      id: clientId,
+      aktenzeichen,
+      first_name: person.firstName,
+      last_name: person.lastName,
+      birth_date: person.birthDate,
+      birth_date_estimated: person.birthDateEstimated,
+      gender: person.female ? "weiblich" : rnd.chance(0.01) ? "divers" : "maennlich",
+      nationality: person.origin.nationality,
+      languages: person.origin.languages,
+      interpreter_needed: rnd.chance(0.6),
+      municipality_id: person.municipality,
+      residence_status: person.residenceStatus,
+      arrival_date: person.arrivalDate,
+      unaccompanied: person.unaccompanied,
+      phone: rnd.chance(0.8) ? `01${rnd.int(50, 79)} ${rnd.int(1000000, 9999999)}` : null,
+      email: null,
+      address: `${rnd.pick(STREETS)} ${rnd.int(1, 120)}`,
+      created_at: iso(openedAt),
+      updated_at: iso(openedAt),
+    },
+    case: {} as Insertable<Database["cases"]>,
+    events: [],
+    contacts: [],
+    assessments: [],
+    goals: [],
+    identitySteps: [],
+    consents: [],
+    referrals: [],
+    followUps: [],
+  };
+  const b = new CaseBuilder(ctx, caseId, out, openedAt, caseManagerId);
+  let definitionId: number | null = null;
+
+  const run = () => {
+    // Zugang
+    if (caseManagerId === null) return; // waits in the coordinators' queue
+    if (!b.wait(0, 12)) return;
+    if (person.intended === "none" && rnd.chance(0.6)) {
+      b.apply({ type: "REJECT_NOT_ELIGIBLE", reason: "Keine Zuständigkeit des KIM-Casemanagements", at: iso(b.t) });
+      return;
+    }
+    b.contact(true);
+    // Klärung
+    if (!b.wait(1, 14)) return;
+    if (person.intended === "none") {
+      b.apply({ type: "CLOSE_NOT_TARGET_GROUP", at: iso(b.t), note: "Keine der Zielgruppen" });
+      return;
+    }
+    const def = ctx.definitions.get(person.intended);
+    if (!def) throw new Error(`seed: no definition for ${person.intended}`);
+    b.apply({
+      type: "CLASSIFY",
+      targetGroup: person.intended,
+      definition: def.definition,
+      facts: facts(person, dateOf(openedAt)),
+      at: iso(b.t),
+    });
+    definitionId = def.id;
+    // Assessment
+    const domains = rnd.sample(
+      NEED_DOMAINS.values.filter((d): d is NeedDomain => d !== "aufenthalt_identitaet"),
+      rnd.int(2, 4),
+    );
+    if (person.intended === "geduldete_identitaet") domains.unshift("aufenthalt_identitaet");
+    for (const domain of domains) {
+      if (!b.wait(0, 6)) return;
+      const level = rnd.pick(NEED_LEVELS.values.filter((l) => l !== "kein"));
+      b.apply({ type: "RECORD_ASSESSMENT", domain, level, at: iso(b.t) });
+      out.assessments.push({
+        case_id: caseId,
+        need_domain: domain,
+        level,
+        note: null,
+        assessed_at: iso(b.t),
+        assessed_by: b.actor,
+      });
+    }
+    if (!b.wait(0, 5)) return;
+    b.apply({ type: "COMPLETE_ASSESSMENT", at: iso(b.t) });
+    // Hilfeplanung
+    const goalIds: { id: string; domain: NeedDomain }[] = [];
+    for (const domain of domains.slice(0, rnd.int(1, Math.min(3, domains.length)))) {
+      if (!b.wait(0, 7)) return;
+      const goalId = randomUUID();
+      b.apply({ type: "AGREE_GOAL", goalId, domain, at: iso(b.t) });
+      goalIds.push({ id: goalId, domain });
+      out.goals.push({
+        id: goalId,
+        case_id: caseId,
+        need_domain: domain,
+        title: rnd.pick(GOAL_TITLES[domain]),
+        description: null,
+        status: "vereinbart",
+        agreed_at: iso(b.t),
+        target_date: dateOf(b.t + rnd.int(60, 300) * DAY),
+        created_by: b.actor,
+      });
+    }
+    if (!b.wait(0, 5)) return;
+    b.apply({ type: "START_WORK", at: iso(b.t) });
+    // Vermittlung & Monitoring
+    const workUntil = b.t + rnd.int(45, 420) * DAY;
+    for (const goal of goalIds) {
+      if (rnd.chance(0.75)) simulateReferral(b, clientId, goal.domain, goal.id, workUntil);
+    }
+    const identityPlan: IdentityStep[] =
+      person.intended === "geduldete_identitaet"
+        ? IDENTITY_STEPS.values.slice(0, rnd.weighted([[2, 3], [3, 3], [4, 2], [5, 3]] as const))
+        : [];
+    let paused = false;
+    while (b.t < workUntil) {
+      if (!b.wait(2, 10)) return;
+      if (b.t >= workUntil) break;
+      const today = dateOf(b.t);
+      const flag = detectReclassificationReason(
+        { targetGroup: b.snapshot.context.targetGroup, birthDate: person.birthDate, residenceStatus: person.residenceStatus },
+        today,
+      );
+      if (flag && b.snapshot.context.reclassificationRequired !== flag) {
+        b.apply({ type: "FLAG_RECLASSIFICATION", reason: flag, at: iso(b.t) });
+        if (!b.wait(3, 20)) return;
+        if (person.referralSource !== "jugendamt" && rnd.chance(0.5)) {
+          const next = ctx.definitions.get("neuzugewanderte_erhoeht");
+          person.increasedNeed = true;
+          if (next && ["sozialamt", "integration_point", "auslaenderamt", "fluechtlingsberatung"].includes(person.referralSource)) {
+            b.apply({
+              type: "RECLASSIFY",
+              targetGroup: "neuzugewanderte_erhoeht",
+              definition: next.definition,
+              facts: facts(person, dateOf(b.t)),
+              at: iso(b.t),
+            });
+            definitionId = next.id;
+            continue;
+          }
+        }
+        b.apply({ type: "CLOSE_NOT_TARGET_GROUP", at: iso(b.t), note: "Zielgruppe entfallen (volljährig)" });
+        return;
+      }
+      const roll = rnd.next();
+      if (roll < 0.02 && !paused) {
+        paused = true;
+        b.apply({ type: "PAUSE", reason: "Klient*in nicht erreichbar", at: iso(b.t) });
+        if (!b.wait(14, 60)) return;
+        b.apply({ type: "RESUME", at: iso(b.t) });
+      } else if (roll < 0.03 && ctx.caseManagers.length > 1) {
+        const to = rnd.pick(ctx.caseManagers.filter((c) => c.id !== b.snapshot.context.caseManagerId)).id;
+        b.apply({ type: "TRANSFER", toCaseManagerId: to, at: iso(b.t) });
+      } else if (roll < 0.12 && identityPlan.length) {
+        const stepName = identityPlan.shift() as IdentityStep;
+        b.apply({ type: "RECORD_IDENTITY_STEP", step: stepName, at: iso(b.t) });
+        out.identitySteps.push({ case_id: caseId, step: stepName, occurred_on: today, note: null, created_by: b.actor });
+      } else {
+        b.contact();
+      }
+    }
+    // Evaluation & Abschluss
+    if (!b.wait(1, 10)) return;
+    b.apply({ type: "BEGIN_CLOSURE", at: iso(b.t) });
+    const reason = rnd.weighted(CLOSURE_REASONS_WEIGHTED);
+    for (const goal of goalIds) {
+      if (!b.wait(0, 3)) return;
+      const result: GoalEvaluation =
+        reason === "ziele_erreicht"
+          ? rnd.weighted<GoalEvaluation>([
+              ["erreicht", 7],
+              ["teilweise_erreicht", 3],
+            ])
+          : rnd.weighted<GoalEvaluation>([
+              ["erreicht", 3],
+              ["teilweise_erreicht", 3],
+              ["nicht_erreicht", 3],
+              ["entfallen", 2],
+            ]);
+      b.apply({ type: "EVALUATE_GOAL", goalId: goal.id, result, at: iso(b.t) });
+      const g = out.goals.find((x) => x.id === goal.id);
+      if (g) {
+        g.status = result;
+        g.evaluated_at = iso(b.t);
+      }
+    }
+    if (!b.wait(0, 5)) return;
+    b.apply({ type: "CLOSE", reason, at: iso(b.t) });
+  };
+  run();
+
+  const c = b.snapshot.context;
+  const phase = b.phase;
+  out.case = {
+    id: caseId,
+    client_id: clientId,
+    case_manager_id: c.caseManagerId,
+    deputy_id: c.deputyId,
+    target_group: c.targetGroup,
+    target_group_definition_id: c.targetGroup ? definitionId : null,
+    referral_source: person.referralSource,
+    referral_municipality_id: person.referralSource === "sozialamt" ? person.municipality : null,
+    increased_need_documented: person.increasedNeed,
+    state: phase,
+    snapshot: JSON.stringify(persistCaseSnapshot(b.snapshot)),
+    machine_version: CASE_MACHINE_VERSION,
+    row_version: b.seq,
+    opened_at: iso(openedAt),
+    first_contact_at: c.firstContactAt,
+    closed_at: c.closedAt,
+    closure_reason: c.closureReason,
+    reclassification_required: c.reclassificationRequired,
+    updated_at: iso(b.t),
+  };
+  if (phase !== "closed" && c.caseManagerId) {
+    // Wiedervorlagen: most open cases have one; some are due today or overdue.
+    const offset = rnd.weighted([
+      [-rnd.int(1, 20), 2],
+      [0, 1],
+      [rnd.int(1, 30), 6],
+    ] as const);
+    out.followUps.push({
+      case_id: caseId,
+      due_on: dateOf(ctx.now + offset * DAY),
+      note: rnd.pick(["Rückmeldung Ausländerbehörde abfragen", "Termin Jobcenter nachhalten", "Unterlagen prüfen", "Gesprächstermin vereinbaren"]),
+      created_by: c.caseManagerId,
+      created_at: iso(b.t),
+    });
+  }
+  return out;
+}
+
+const CHUNK_PARAMS = 60_000;
+
+async function insertChunked<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+) {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0] as object).length;
+  const size = Math.max(1, Math.floor(CHUNK_PARAMS / columns));
+  for (let i = 0; i < rows.length; i += size) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await db.insertInto(table).values(rows.slice(i, i + size) as any).execute();
+  }
+}
+
+/** Ensures enough case managers for the requested scale (about 300 cases each at most). */
+async function ensureCaseManagers(db: Kysely<Database>, count: number) {
+  const existing = await db
+    .selectFrom("users")
+    .select(["id", "fte"])
+    .where("role", "=", "case_manager")
+    .where("active", "=", true)
+    .execute();
+  const needed = Math.ceil(count / 600) - existing.length;
+  if (needed > 0) {
+    const org = await db.selectFrom("organisations").select("id").orderBy("id").executeTakeFirstOrThrow();
+    const rows = Array.from({ length: needed }, (_, i) => ({
+      username: `cm.synthetisch.${String(i + 1).padStart(4, "0")}`,
+      display_name: `Casemanager*in ${i + 1}`,
+      role: "case_manager" as const,
+      organisation_id: org.id,
+      fte: 1,
+      // Not a valid argon2 hash: these accounts cannot sign in.
+      password_hash: "!disabled",
+    }));
+    await insertChunked(db, "users", rows);
+  }
+  return db
+    .selectFrom("users")
+    .select(["id", "fte"])
+    .where("role", "=", "case_manager")
+    .where("active", "=", true)
+    .execute();
+}
+
+/**
+ * Generates `count` cases opened over the last 24 months (relative to `now`) and inserts them in batches.
+ * Needs reference data and users (seedReferenceData, seedDemoUsers) first.
+ */
 export async function seedCases(
-  _db: Kysely<Database>,
-  _options: { count: number; log: (line: string) => void; seed: number },
-): Promise<void> {}
+  db: Kysely<Database>,
+  options: { count: number; log: (line: string) => void; seed: number; now?: Date; batchSize?: number },
+): Promise<{ cases: number; events: number }> {
+  if (options.count <= 0) return { cases: 0, events: 0 };
+  const now = (options.now ?? new Date()).getTime();
+  const rnd = createRandom(options.seed);
+  const caseManagers = await ensureCaseManagers(db, options.count);
+  if (!caseManagers.length) throw new Error("seed: no case managers");
+  const coordinator = await db.selectFrom("users").select("id").where("role", "=", "coordinator").executeTakeFirst();
+  const municipalities = await db.selectFrom("municipalities").select(["id", "name"]).execute();
+  const partners = await db.selectFrom("partners").select(["id", "kind"]).where("active", "=", true).execute();
+  const defs = await db.selectFrom("target_group_definitions").select(["id", "code", "version", "rules"]).execute();
+  const definitions = new Map<TargetGroup, { id: number; definition: TargetGroupDefinition }>();
+  for (const d of defs) {
+    const known = definitions.get(d.code);
+    if (!known || known.definition.version < d.version) {
+      definitions.set(d.code, { id: d.id, definition: { code: d.code, version: d.version, rules: d.rules as TargetGroupDefinition["rules"] } });
+    }
+  }
+  const ctx: SeedContext = {
+    rnd,
+    now,
+    caseManagers: caseManagers.map((c) => ({ id: c.id, weight: Number(c.fte ?? 1) })),
+    coordinatorId: coordinator?.id ?? null,
+    municipalities: municipalities.map((m) => ({
+      id: m.id,
+      weight: MUNICIPALITY_WEIGHTS[m.name as (typeof MUNICIPALITIES)[number]] ?? 30,
+    })),
+    partners,
+    definitions,
+    reopenPeriodDays: await getSetting(db, "reopen_period_days"),
+  };
+  const { rows } = await sql<{ n: number }>`SELECT nextval('aktenzeichen_seq') AS n`.execute(db);
+  const firstNumber = Number(rows[0]?.n);
+  await sql`SELECT setval('aktenzeichen_seq', ${firstNumber + options.count})`.execute(db);
+
+  const batchSize = options.batchSize ?? 1000;
+  const span = 730 * DAY;
+  let events = 0;
+  const started = Date.now();
+  for (let done = 0; done < options.count; ) {
+    const n = Math.min(batchSize, options.count - done);
+    const batch: GeneratedCase[] = [];
+    for (let i = 0; i < n; i++) {
+      const index = done + i;
+      // spread openings evenly over 24 months, jittered; older cases first
+      const openedAt = now - span + Math.floor(((index + rnd.next()) / options.count) * span);
+      const year = new Date(openedAt).getUTCFullYear();
+      batch.push(generateCase(ctx, `KIM-${year}-${String(firstNumber + index).padStart(5, "0")}`, openedAt));
+    }
+    await db.transaction().execute(async (trx) => {
+      const k = trx as unknown as Kysely<Database>;
+      await insertChunked(k, "clients", batch.map((g) => g.client));
+      await insertChunked(k, "cases", batch.map((g) => g.case));
+      await insertChunked(k, "case_events", batch.flatMap((g) => g.events));
+      await insertChunked(k, "contacts", batch.flatMap((g) => g.contacts));
+      await insertChunked(k, "assessments", batch.flatMap((g) => g.assessments));
+      await insertChunked(k, "goals", batch.flatMap((g) => g.goals));
+      await insertChunked(k, "identity_steps", batch.flatMap((g) => g.identitySteps));
+      await insertChunked(k, "consents", batch.flatMap((g) => g.consents));
+      await insertChunked(k, "referrals", batch.flatMap((g) => g.referrals));
+      await insertChunked(k, "follow_ups", batch.flatMap((g) => g.followUps));
+    });
+    done += n;
+    events += batch.reduce((s, g) => s + g.events.length, 0);
+    if (options.count >= 5000 || done === options.count) {
+      const secs = (Date.now() - started) / 1000;
+      options.log(
+        `cases ${done.toLocaleString("de-DE")}/${options.count.toLocaleString("de-DE")} · events ${events.toLocaleString("de-DE")} · ${secs.toFixed(0)} s`,
+      );
+    }
+  }
+  await sql`ANALYZE`.execute(db);
+  return { cases: options.count, events };
+}
+

@@ -3,18 +3,11 @@ import { DEFAULT_TARGET_GROUP_DEFINITIONS, describeDefinition } from "../../work
 import { TARGET_GROUPS } from "../../workflows/vocabulary";
 import { hashPassword } from "../password";
 import type { Database } from "../schema";
+import { DEFAULT_SETTINGS } from "../settings";
 import { seedCases } from "./cases";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users";
 import { DISTRICT, MUNICIPALITIES, ORGANISATIONS, PARTNERS } from "./reference-data";
 
-export const DEFAULT_SETTINGS = {
-  /** Standard caseload: open cases per full-time case manager (the coordinators adjust it). */
-  standard_caseload_per_fte: 35,
-  /** A closed case may be reopened within this many days. */
-  reopen_period_days: 180,
-  /** Closed cases are anonymised this many days after closure (Art. 17 DSGVO). */
-  retention_days_after_closure: 3 * 365,
-} as const;
 
 /** Municipalities, organisations, partners, target-group definitions v1 and settings. Idempotent. */
 export async function seedReferenceData(db: Kysely<Database>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Role } from "../workflows/vocabulary";
+import type { Role } from "./vocabulary";
 
 /**
  * Permissions as strings: action:entity:access. "own" means cases assigned to the user or where the

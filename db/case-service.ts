@@ -1,0 +1,515 @@
+// The one place that changes a case's state: lock the row, check permission and row version,
+// compute the next snapshot with the pure statechart, store it, append one event and one audit row.
+import { randomUUID } from "node:crypto";
+import { type Kysely, type Transaction, sql } from "kysely";
+import {
+  CASE_MACHINE_VERSION,
+  type CaseEvent,
+  type CaseSnapshot,
+  applyCaseTransition,
+  createCaseSnapshot,
+  persistCaseSnapshot,
+  phaseOf,
+  restoreCaseSnapshot,
+} from "../workflows/case-machine";
+import { hasPermission } from "../workflows/permissions";
+import type { ClassificationFacts, TargetGroupDefinition, TargetGroupRules } from "../workflows/target-groups";
+import {
+  CASE_PHASES,
+  type CasePhase,
+  type ContactType,
+  type Gender,
+  type ReferralSource,
+  type ResidenceStatus,
+  type Role,
+  type TargetGroup,
+} from "../workflows/vocabulary";
+import { type Actor, caseVisibleTo } from "./access";
+import { writeAudit } from "./audit";
+import type { Database } from "./schema";
+import { getSetting } from "./settings";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The system itself (the daily job): sees every case, has no user id. */
+export const SYSTEM_ACTOR = { id: null, role: "system" } as const;
+export type ServiceActor = Actor | typeof SYSTEM_ACTOR;
+
+/**
+ * What a caller asks for: a machine event without its time; CLASSIFY and RECLASSIFY name only the
+ * target group, the service adds the current definition and the person's facts from the database.
+ */
+export type CaseCommand =
+  | DistributiveOmit<Exclude<CaseEvent, { type: "CLASSIFY" | "RECLASSIFY" }>, "at">
+  | { type: "CLASSIFY" | "RECLASSIFY"; targetGroup: TargetGroup };
+
+/** Data that belongs to an event but not to the state machine (texts, dates), stored in domain tables. */
+export interface CaseEventDetails {
+  note?: string | null;
+  withInterpreter?: boolean;
+  goalTitle?: string;
+  goalDescription?: string | null;
+  goalTargetDate?: string | null;
+  /** Date of an identity-clarification step (YYYY-MM-DD); defaults to the event's day. */
+  occurredOn?: string;
+}
+
+export type ApplyCaseEventResult =
+  | { ok: true; rowVersion: number; phase: CasePhase; previousPhase: CasePhase; eventId: number }
+  | {
+      ok: false;
+      status: 404 | 403 | 409 | 422;
+      reason: "not_found" | "forbidden" | "stale" | "not_allowed" | "guard_failed";
+      message: string;
+      currentRowVersion?: number;
+      currentPhase?: CasePhase;
+    };
+
+export const STALE_MESSAGE =
+  "Der Fall wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand; Ihre Eingaben sind erhalten geblieben.";
+
+/** Local calendar date in Germany for a timestamp. */
+export function berlinDate(at: Date | string): string {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" }).format(new Date(at));
+}
+
+function actorId(actor: ServiceActor): string | null {
+  return actor.id;
+}
+
+function actorRole(actor: ServiceActor): Role | null {
+  return actor.role === "system" ? null : actor.role;
+}
+
+function mayWrite(actor: ServiceActor, command: CaseCommand): boolean {
+  if (actor.role === "system") return command.type === "FLAG_RECLASSIFICATION";
+  if (command.type === "TRANSFER") return hasPermission(actor.role, "assign:case:any");
+  return hasPermission(actor.role, "write:case:own") || hasPermission(actor.role, "write:case:any");
+}
+
+/** The definition of a target group valid on a date: the highest version whose valid_from has passed. */
+export async function currentDefinition(
+  db: Kysely<Database> | Transaction<Database>,
+  code: TargetGroup,
+  onDate: string,
+) {
+  const row = await db
+    .selectFrom("target_group_definitions")
+    .select(["id", "code", "version", "rules"])
+    .where("code", "=", code)
+    .where("valid_from", "<=", onDate)
+    .orderBy("version", "desc")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const definition: TargetGroupDefinition = { code: row.code, version: row.version, rules: row.rules as TargetGroupRules };
+  return { id: row.id, definition };
+}
+
+type LockedCase = {
+  id: string;
+  client_id: string;
+  state: CasePhase;
+  row_version: number;
+  snapshot: unknown;
+  opened_at: Date;
+  referral_source: ReferralSource;
+  increased_need_documented: boolean;
+};
+
+async function buildEvent(
+  trx: Transaction<Database>,
+  row: LockedCase,
+  command: CaseCommand,
+  at: string,
+): Promise<{ event: CaseEvent; definitionId: number | null } | { error: string }> {
+  if (command.type !== "CLASSIFY" && command.type !== "RECLASSIFY") {
+    return { event: { ...command, at } as CaseEvent, definitionId: null };
+  }
+  const onDate = command.type === "CLASSIFY" ? berlinDate(row.opened_at) : berlinDate(at);
+  const found = await currentDefinition(trx, command.targetGroup, berlinDate(at));
+  if (!found) return { error: "Für diese Zielgruppe gibt es keine gültige Definition." };
+  const client = await trx
+    .selectFrom("clients")
+    .select(["birth_date", "birth_date_estimated", "residence_status", "unaccompanied"])
+    .where("id", "=", row.client_id)
+    .executeTakeFirstOrThrow();
+  const facts: ClassificationFacts = {
+    birthDate: client.birth_date,
+    birthDateEstimated: client.birth_date_estimated,
+    intakeDate: onDate,
+    residenceStatus: client.residence_status,
+    referralSource: row.referral_source,
+    increasedNeedDocumented: row.increased_need_documented,
+    unaccompanied: client.unaccompanied,
+  };
+  return {
+    event: { type: command.type, targetGroup: command.targetGroup, definition: found.definition, facts, at },
+    definitionId: found.id,
+  };
+}
+
+/** Rows outside the statechart that an event creates or changes, in the same transaction. */
+async function writeEventRecords(
+  trx: Transaction<Database>,
+  caseId: string,
+  event: CaseEvent,
+  details: CaseEventDetails,
+  actor: ServiceActor,
+) {
+  const by = actorId(actor);
+  switch (event.type) {
+    case "RECORD_CONTACT":
+      await trx
+        .insertInto("contacts")
+        .values({
+          case_id: caseId,
+          contact_type: event.contactType as ContactType,
+          with_interpreter: details.withInterpreter ?? false,
+          occurred_at: event.at,
+          minutes: event.minutes,
+          note: details.note ?? null,
+          created_by: by,
+        })
+        .execute();
+      return;
+    case "RECORD_ASSESSMENT":
+      await trx
+        .insertInto("assessments")
+        .values({
+          case_id: caseId,
+          need_domain: event.domain,
+          level: event.level,
+          note: details.note ?? null,
+          assessed_at: event.at,
+          assessed_by: by,
+        })
+        .onConflict((oc) =>
+          oc.columns(["case_id", "need_domain"]).doUpdateSet({
+            level: event.level,
+            note: details.note ?? null,
+            assessed_at: event.at,
+            assessed_by: by,
+          }),
+        )
+        .execute();
+      return;
+    case "AGREE_GOAL":
+      await trx
+        .insertInto("goals")
+        .values({
+          id: event.goalId,
+          case_id: caseId,
+          need_domain: event.domain,
+          title: details.goalTitle?.trim() || "Ziel",
+          description: details.goalDescription ?? null,
+          target_date: details.goalTargetDate ?? null,
+          agreed_at: event.at,
+          created_by: by,
+        })
+        .execute();
+      return;
+    case "EVALUATE_GOAL":
+      await trx
+        .updateTable("goals")
+        .set({ status: event.result, evaluated_at: event.at, evaluation_note: details.note ?? null })
+        .where("id", "=", event.goalId)
+        .where("case_id", "=", caseId)
+        .execute();
+      return;
+    case "RECORD_IDENTITY_STEP":
+      await trx
+        .insertInto("identity_steps")
+        .values({
+          case_id: caseId,
+          step: event.step,
+          occurred_on: details.occurredOn ?? berlinDate(event.at),
+          note: details.note ?? null,
+          created_by: by,
+        })
+        .execute();
+      return;
+    default:
+      return;
+  }
+}
+
+/** The cases columns that mirror the snapshot (so lists and reports need no jsonb). */
+function derivedColumns(snapshot: CaseSnapshot) {
+  const c = snapshot.context;
+  return {
+    state: phaseOf(snapshot),
+    case_manager_id: c.caseManagerId,
+    deputy_id: c.deputyId,
+    target_group: c.targetGroup,
+    first_contact_at: c.firstContactAt,
+    closed_at: c.closedAt,
+    closure_reason: c.closureReason,
+    reclassification_required: c.reclassificationRequired,
+  };
+}
+
+export interface ApplyCaseEventInput {
+  caseId: string;
+  expectedRowVersion: number;
+  command: CaseCommand;
+  details?: CaseEventDetails;
+  /** When the event happened; defaults to now. */
+  at?: string;
+}
+
+/**
+ * Applies one event to one case. Refusals come back as data with an HTTP status and a German message:
+ * 404 not visible to the actor (audited as denied), 403 not permitted, 409 stale row version or a step
+ * the current phase does not offer, 422 a failed guard.
+ */
+export async function applyCaseEvent(
+  db: Kysely<Database>,
+  actor: ServiceActor,
+  input: ApplyCaseEventInput,
+): Promise<ApplyCaseEventResult> {
+  const at = input.at ?? new Date().toISOString();
+  const outcome = await db.transaction().execute(async (trx): Promise<ApplyCaseEventResult> => {
+    const row = await trx
+      .selectFrom("cases")
+      .select([
+        "id",
+        "client_id",
+        "state",
+        "row_version",
+        "snapshot",
+        "opened_at",
+        "referral_source",
+        "increased_need_documented",
+      ])
+      .where("id", "=", input.caseId)
+      .$if(actor.role !== "system", (qb) => qb.where((eb) => caseVisibleTo(eb, actor as Actor)))
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) {
+      return { ok: false, status: 404, reason: "not_found", message: "Der Fall wurde nicht gefunden." };
+    }
+    if (!mayWrite(actor, input.command)) {
+      return {
+        ok: false,
+        status: 403,
+        reason: "forbidden",
+        message: "Für diesen Schritt fehlt Ihnen die Berechtigung.",
+        currentRowVersion: row.row_version,
+        currentPhase: row.state,
+      };
+    }
+    if (row.row_version !== input.expectedRowVersion) {
+      return {
+        ok: false,
+        status: 409,
+        reason: "stale",
+        message: STALE_MESSAGE,
+        currentRowVersion: row.row_version,
+        currentPhase: row.state,
+      };
+    }
+    const built = await buildEvent(trx, row, input.command, at);
+    if ("error" in built) {
+      return { ok: false, status: 422, reason: "guard_failed", message: built.error, currentRowVersion: row.row_version };
+    }
+    const snapshot = restoreCaseSnapshot(row.snapshot);
+    const result = applyCaseTransition(snapshot, built.event);
+    if (!result.ok) {
+      return {
+        ok: false,
+        status: result.kind === "not_allowed" ? 409 : 422,
+        reason: result.kind,
+        message: result.message,
+        currentRowVersion: row.row_version,
+        currentPhase: row.state,
+      };
+    }
+    const rowVersion = row.row_version + 1;
+    const classified = built.definitionId !== null ? { target_group_definition_id: built.definitionId } : {};
+    await trx
+      .updateTable("cases")
+      .set({
+        ...derivedColumns(result.snapshot),
+        ...classified,
+        snapshot: JSON.stringify(persistCaseSnapshot(result.snapshot)),
+        machine_version: CASE_MACHINE_VERSION,
+        row_version: rowVersion,
+        updated_at: new Date(),
+      })
+      .where("id", "=", row.id)
+      .execute();
+    await writeEventRecords(trx, row.id, built.event, input.details ?? {}, actor);
+    const { type, ...payload } = built.event;
+    const inserted = await trx
+      .insertInto("case_events")
+      .values({
+        case_id: row.id,
+        seq: rowVersion,
+        type,
+        payload: JSON.stringify(payload),
+        from_state: row.state,
+        to_state: result.phase,
+        actor_id: actorId(actor),
+        occurred_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, {
+      actorId: actorId(actor),
+      actorRole: actorRole(actor),
+      action: "case.event",
+      objectType: "case",
+      objectId: row.id,
+      outcome: "allowed",
+      detail: { event: type, from: row.state, to: result.phase },
+    });
+    return { ok: true, rowVersion, phase: result.phase, previousPhase: row.state, eventId: inserted.id };
+  });
+  if (!outcome.ok) {
+    await writeAudit(db, {
+      actorId: actorId(actor),
+      actorRole: actorRole(actor),
+      action: "case.event",
+      objectType: "case",
+      objectId: input.caseId,
+      outcome: "denied",
+      detail: { event: input.command.type, reason: outcome.reason },
+    });
+  }
+  return outcome;
+}
+
+export interface OpenCaseInput {
+  client: {
+    firstName: string;
+    lastName: string;
+    birthDate: string | null;
+    birthDateEstimated: boolean;
+    gender: Gender;
+    nationality: string | null;
+    languages: string[];
+    interpreterNeeded: boolean;
+    municipalityId: number;
+    residenceStatus: ResidenceStatus;
+    arrivalDate: string | null;
+    unaccompanied: boolean;
+    phone: string | null;
+    email: string | null;
+    address: string | null;
+  };
+  referralSource: ReferralSource;
+  referralMunicipalityId: number | null;
+  increasedNeedDocumented: boolean;
+  /** The responsible case manager; null puts the intake into the coordinators' queue. */
+  caseManagerId: string | null;
+}
+
+/** A new Aktenzeichen: KIM-<year>-<running number>. */
+export async function nextAktenzeichen(db: Kysely<Database> | Transaction<Database>, at: string): Promise<string> {
+  const { rows } = await sql<{ n: number }>`SELECT nextval('aktenzeichen_seq') AS n`.execute(db);
+  const n = Number(rows[0]?.n);
+  return `KIM-${berlinDate(at).slice(0, 4)}-${String(n).padStart(5, "0")}`;
+}
+
+/** Creates client and case in intake, with the CASE_OPENED event and an audit row, in one transaction. */
+export async function openCase(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: OpenCaseInput,
+  at: string = new Date().toISOString(),
+): Promise<{ caseId: string; clientId: string; aktenzeichen: string }> {
+  if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
+  const reopenPeriodDays = await getSetting(db, "reopen_period_days");
+  return db.transaction().execute(async (trx) => {
+    const aktenzeichen = await nextAktenzeichen(trx, at);
+    const c = input.client;
+    const client = await trx
+      .insertInto("clients")
+      .values({
+        aktenzeichen,
+        first_name: c.firstName,
+        last_name: c.lastName,
+        birth_date: c.birthDate,
+        birth_date_estimated: c.birthDateEstimated,
+        gender: c.gender,
+        nationality: c.nationality,
+        languages: c.languages,
+        interpreter_needed: c.interpreterNeeded,
+        municipality_id: c.municipalityId,
+        residence_status: c.residenceStatus,
+        arrival_date: c.arrivalDate,
+        unaccompanied: c.unaccompanied,
+        phone: c.phone,
+        email: c.email,
+        address: c.address,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const caseId = randomUUID();
+    const snapshot = createCaseSnapshot({ caseId, caseManagerId: input.caseManagerId, reopenPeriodDays }, at);
+    await trx
+      .insertInto("cases")
+      .values({
+        id: caseId,
+        client_id: client.id,
+        referral_source: input.referralSource,
+        referral_municipality_id: input.referralMunicipalityId,
+        increased_need_documented: input.increasedNeedDocumented,
+        ...derivedColumns(snapshot),
+        snapshot: JSON.stringify(persistCaseSnapshot(snapshot)),
+        machine_version: CASE_MACHINE_VERSION,
+        row_version: 1,
+        opened_at: at,
+      })
+      .execute();
+    await trx
+      .insertInto("case_events")
+      .values({
+        case_id: caseId,
+        seq: 1,
+        type: "CASE_OPENED",
+        payload: JSON.stringify({ caseManagerId: input.caseManagerId, reopenPeriodDays, at }),
+        from_state: null,
+        to_state: phaseOf(snapshot),
+        actor_id: actor.id,
+        occurred_at: at,
+      })
+      .execute();
+    await writeAudit(trx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "case.create",
+      objectType: "case",
+      objectId: caseId,
+      outcome: "allowed",
+    });
+    return { caseId, clientId: client.id, aktenzeichen };
+  });
+}
+
+/**
+ * Rebuilds a case's snapshot from its event log alone (CASE_OPENED, then every event in seq order).
+ * Throws when the log contains an event the machine refuses: a stored history must be one it allows.
+ */
+export function replayCaseEvents(
+  caseId: string,
+  events: { seq: number; type: string; payload: unknown }[],
+): CaseSnapshot {
+  const [first, ...rest] = [...events].sort((a, b) => a.seq - b.seq);
+  if (!first || first.type !== "CASE_OPENED") throw new Error(`case ${caseId}: log does not start with CASE_OPENED`);
+  const opened = first.payload as { caseManagerId: string | null; reopenPeriodDays: number; at: string };
+  let snapshot = createCaseSnapshot(
+    { caseId, caseManagerId: opened.caseManagerId, reopenPeriodDays: opened.reopenPeriodDays },
+    opened.at,
+  );
+  for (const e of rest) {
+    const result = applyCaseTransition(snapshot, { type: e.type, ...(e.payload as object) } as CaseEvent);
+    if (!result.ok) throw new Error(`case ${caseId}: event ${e.seq} ${e.type} refused on replay: ${result.message}`);
+    snapshot = result.snapshot;
+  }
+  return snapshot;
+}
+
+export function phaseLabel(phase: CasePhase): string {
+  return CASE_PHASES.label[phase];
+}

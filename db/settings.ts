@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "./schema";
+
+/** Site settings with their defaults (stored in the settings table; coordinators adjust some of them). */
+export const DEFAULT_SETTINGS = {
+  /** Standard caseload: open cases per full-time case manager. */
+  standard_caseload_per_fte: 35,
+  /** A closed case may be reopened within this many days. */
+  reopen_period_days: 180,
+  /** Closed cases are anonymised this many days after closure (Art. 17 DSGVO). */
+  retention_days_after_closure: 3 * 365,
+} as const;
+
+export type SettingKey = keyof typeof DEFAULT_SETTINGS;
+
+export async function getSetting(db: Kysely<Database> | Transaction<Database>, key: SettingKey): Promise<number> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  const value = row?.value;
+  return typeof value === "number" && Number.isFinite(value) ? value : DEFAULT_SETTINGS[key];
+}
+
+export async function setSetting(
+  db: Kysely<Database> | Transaction<Database>,
+  key: SettingKey,
+  value: number,
+  userId: string | null,
+): Promise<void> {
+  await db
+    .insertInto("settings")
+    .values({ key, value: JSON.stringify(value), updated_by: userId })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(value), updated_by: userId, updated_at: new Date() }))
+    .execute();
+}
