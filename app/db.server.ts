@@ -1,7 +1,9 @@
 // The one gate from routes to the data layer. The ".server" suffix keeps db/ (and its drivers,
-// argon2 included) out of the browser bundle.
+// argon2 included) out of the browser bundle. Add one export line per db module.
 export * from "../db/access";
 export * from "../db/audit";
+export * from "../db/case-service";
 export * from "../db/cases";
 export * from "../db/password";
+export * from "../db/settings";
 export * from "../db/users";
