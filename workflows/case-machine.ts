@@ -11,6 +11,7 @@
 //   │  ├─ classification         → classified.assessment | closed (keine Zielgruppe)
 //   │  ├─ classified             FLAG_RECLASSIFICATION · RECLASSIFY · RECORD_IDENTITY_STEP · CLOSE_NOT_TARGET_GROUP
 //   │  │  ├─ assessment → planning → active → closure → closed
+//   │  │  │  (BEGIN_CLOSURE also from assessment and planning: a client may move away early)
 //   │  │  └─ (choice) returningFromClosure   CANCEL_CLOSURE goes back where closure began
 //   │  ├─ resting                PAUSE from any phase above; RESUME via (choice) resuming
 //   │  └─ (choice) resuming
@@ -457,7 +458,7 @@ const RESUME_TARGETS: Record<RestablePhase, string> = {
   closure: "#case.open.classified.closure",
 };
 
-const classifiedOnly = {
+const afterClassification = {
   FLAG_RECLASSIFICATION: {
     guard: and(["isNewReclassificationFlag", "reasonFitsTargetGroup"]),
     actions: "flagReclassification",
@@ -522,7 +523,7 @@ export const caseMachine = caseSetup.createMachine({
         },
         classified: {
           initial: "assessment",
-          on: classifiedOnly,
+          on: afterClassification,
           states: {
             assessment: {
               on: {
@@ -573,10 +574,10 @@ export const caseMachine = caseSetup.createMachine({
         resting: {
           on: {
             RESUME: { target: "resuming" },
-            FLAG_RECLASSIFICATION: classifiedOnly.FLAG_RECLASSIFICATION,
+            FLAG_RECLASSIFICATION: afterClassification.FLAG_RECLASSIFICATION,
             RECLASSIFY: { guard: and(["isClassified", "meetsTargetGroupDefinition"]), actions: "classify" },
-            CLOSE_NOT_TARGET_GROUP: classifiedOnly.CLOSE_NOT_TARGET_GROUP,
-            RECORD_IDENTITY_STEP: classifiedOnly.RECORD_IDENTITY_STEP,
+            CLOSE_NOT_TARGET_GROUP: afterClassification.CLOSE_NOT_TARGET_GROUP,
+            RECORD_IDENTITY_STEP: afterClassification.RECORD_IDENTITY_STEP,
           },
         },
         resuming: {
