@@ -65,12 +65,39 @@ function transitionLabel(t: AnyTransitionDefinition, labels: DiagramLabels): str
   return escapeLabel(parts.join(" "));
 }
 
-/** Generic walker; exported for tests and for other machines. */
-export function machineToMermaid(machine: AnyStateMachine, labels: DiagramLabels): string {
+export interface DiagramNode {
+  id: string;
+  label: string;
+  kind: "state" | "choice";
+  final: boolean;
+  /** The state's description from the machine definition (choice states explain where they lead). */
+  description: string | null;
+  /** Steps that stay in the state (and, once per parent, the parent's in-place steps with a heading). */
+  notes: string[];
+}
+
+export interface DiagramEdge {
+  from: string;
+  to: string;
+  /** Event label with the guard, e.g. "Zielgruppe zuordnen [meetsTargetGroupDefinition]". */
+  label: string;
+  /** Event label alone (empty for the branches of a choice). */
+  event: string;
+  guard: string | null;
+}
+
+export interface DiagramGraph {
+  initial: string;
+  nodes: DiagramNode[];
+  edges: DiagramEdge[];
+}
+
+/** Generic walker: the machine's leaf states, choice states and transitions as a flat graph. */
+export function machineToGraph(machine: AnyStateMachine, labels: DiagramLabels): DiagramGraph {
   const root = machine.root as AnyStateNode;
-  const nodes = leaves(root);
+  const leafNodes = leaves(root);
   const ids = new Map<AnyStateNode, string>();
-  for (const node of nodes) {
+  for (const node of leafNodes) {
     const id = node.key;
     if ([...ids.values()].includes(id)) throw new Error(`Duplicate leaf key '${id}' in ${machine.id}`);
     ids.set(node, id);
@@ -80,28 +107,35 @@ export function machineToMermaid(machine: AnyStateMachine, labels: DiagramLabels
     if (!id) throw new Error(`No diagram node for '${node.id}'`);
     return id;
   };
+  const edge = (from: string, target: AnyStateNode, t: AnyTransitionDefinition): DiagramEdge => ({
+    from,
+    to: idOf(target),
+    label: transitionLabel(t, labels),
+    event: t.eventType === "" ? "" : escapeLabel(labels.event[t.eventType] ?? t.eventType),
+    guard: describeGuard(t.guard),
+  });
 
-  const lines: string[] = ["stateDiagram-v2"];
-  for (const node of nodes) {
-    const id = ids.get(node) as string;
-    if (isChoice(node)) lines.push(`  state ${id} <<choice>>`);
-    else lines.push(`  state "${escapeLabel(labels.state[node.key] ?? node.key)}" as ${id}`);
-  }
-  lines.push(`  [*] --> ${idOf(root)}`);
-
+  const nodes: DiagramNode[] = [];
+  const edges: DiagramEdge[] = [];
   // In-place transitions of a parent state are listed once, on its first (non-choice) leaf.
   const notedParents = new Set<AnyStateNode>();
-  for (const node of nodes) {
+  for (const node of leafNodes) {
     const from = ids.get(node) as string;
-    if (node.type === "final") lines.push(`  ${from} --> [*]`);
-    if (isChoice(node)) {
+    const choice = isChoice(node);
+    const notes: string[] = [];
+    nodes.push({
+      id: from,
+      label: choice ? "" : escapeLabel(labels.state[node.key] ?? node.key),
+      kind: choice ? "choice" : "state",
+      final: node.type === "final",
+      description: node.description ?? null,
+      notes,
+    });
+    if (choice) {
       // A transient state: only its `always` branches matter.
-      for (const t of node.always ?? []) {
-        for (const target of t.target ?? []) lines.push(`  ${from} --> ${idOf(target)} : ${transitionLabel(t, labels)}`);
-      }
+      for (const t of node.always ?? []) for (const target of t.target ?? []) edges.push(edge(from, target, t));
       continue;
     }
-    const note: string[] = [];
     // Deepest state first: a child's transition for an event type comes before its parent's.
     for (const owner of selfAndAncestors(node)) {
       const stays: string[] = [];
@@ -111,34 +145,81 @@ export function machineToMermaid(machine: AnyStateMachine, labels: DiagramLabels
             stays.push(transitionLabel(t, labels));
             continue;
           }
-          for (const target of t.target) lines.push(`  ${from} --> ${idOf(target)} : ${transitionLabel(t, labels)}`);
+          for (const target of t.target) edges.push(edge(from, target, t));
         }
       }
       if (stays.length === 0) continue;
       if (owner === node) {
-        note.push(...stays);
+        notes.push(...stays);
       } else if (!notedParents.has(owner)) {
         notedParents.add(owner);
-        note.push(`${escapeLabel(labels.group?.[owner.key] ?? `In allen Zuständen von ${owner.key}`)} –`, ...stays);
+        notes.push(`${escapeLabel(labels.group?.[owner.key] ?? `In allen Zuständen von ${owner.key}`)} –`, ...stays);
       }
     }
-    if (note.length > 0) {
-      lines.push(`  note right of ${from}`);
-      for (const label of note) lines.push(`    ${label}`);
+  }
+  return { initial: idOf(root), nodes, edges };
+}
+
+export function graphToMermaid(graph: DiagramGraph): string {
+  const lines: string[] = ["stateDiagram-v2"];
+  for (const node of graph.nodes) {
+    if (node.kind === "choice") lines.push(`  state ${node.id} <<choice>>`);
+    else lines.push(`  state "${node.label}" as ${node.id}`);
+  }
+  lines.push(`  [*] --> ${graph.initial}`);
+  for (const node of graph.nodes) {
+    if (node.final) lines.push(`  ${node.id} --> [*]`);
+    for (const e of graph.edges.filter((x) => x.from === node.id)) lines.push(`  ${e.from} --> ${e.to} : ${e.label}`);
+    if (node.notes.length > 0) {
+      lines.push(`  note right of ${node.id}`);
+      for (const label of node.notes) lines.push(`    ${label}`);
       lines.push("  end note");
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
+export function machineToMermaid(machine: AnyStateMachine, labels: DiagramLabels): string {
+  return graphToMermaid(machineToGraph(machine, labels));
+}
+
+const CASE_LABELS: DiagramLabels = {
+  state: CASE_PHASES.label,
+  event: CASE_EVENT_LABELS,
+  group: { open: "In allen offenen Phasen", classified: "In allen Phasen nach der Zielgruppenzuordnung" },
+};
+const REFERRAL_LABELS: DiagramLabels = { state: REFERRAL_STATUSES.label, event: REFERRAL_EVENT_LABELS };
+
+export function caseMachineGraph(): DiagramGraph {
+  return machineToGraph(caseMachine, CASE_LABELS);
+}
+
+export function referralMachineGraph(): DiagramGraph {
+  return machineToGraph(referralMachine, REFERRAL_LABELS);
+}
+
 export function caseMachineToMermaid(): string {
-  return machineToMermaid(caseMachine, {
-    state: CASE_PHASES.label,
-    event: CASE_EVENT_LABELS,
-    group: { open: "In allen offenen Phasen", classified: "In allen Phasen nach der Zielgruppenzuordnung" },
-  });
+  return graphToMermaid(caseMachineGraph());
 }
 
 export function referralMachineToMermaid(): string {
-  return machineToMermaid(referralMachine, { state: REFERRAL_STATUSES.label, event: REFERRAL_EVENT_LABELS });
+  return graphToMermaid(referralMachineGraph());
+}
+
+/** Both diagrams as Markdown (the README section between the diagram markers). */
+export function diagramMarkdown(): string {
+  return [
+    "### Fall (case-machine)",
+    "",
+    "```mermaid",
+    caseMachineToMermaid().trimEnd(),
+    "```",
+    "",
+    "### Vermittlung (referral-machine)",
+    "",
+    "```mermaid",
+    referralMachineToMermaid().trimEnd(),
+    "```",
+    "",
+  ].join("\n");
 }
