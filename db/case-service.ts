@@ -68,9 +68,11 @@ export type ApplyCaseEventResult =
 export const STALE_MESSAGE =
   "Der Fall wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand; Ihre Eingaben sind erhalten geblieben.";
 
-/** Local calendar date in Germany for a timestamp. */
+const BERLIN_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" });
+
+/** Local calendar date in Germany for a timestamp (YYYY-MM-DD). */
 export function berlinDate(at: Date | string): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" }).format(new Date(at));
+  return BERLIN_DATE.format(new Date(at));
 }
 
 function actorId(actor: ServiceActor): string | null {

@@ -676,6 +676,22 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+async function insertBatch(db: Kysely<Database>, batch: GeneratedCase[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const k = trx as unknown as Kysely<Database>;
+    await insertChunked(k, "clients", batch.map((g) => g.client));
+    await insertChunked(k, "cases", batch.map((g) => g.case));
+    await insertChunked(k, "case_events", batch.flatMap((g) => g.events));
+    await insertChunked(k, "contacts", batch.flatMap((g) => g.contacts));
+    await insertChunked(k, "assessments", batch.flatMap((g) => g.assessments));
+    await insertChunked(k, "goals", batch.flatMap((g) => g.goals));
+    await insertChunked(k, "identity_steps", batch.flatMap((g) => g.identitySteps));
+    await insertChunked(k, "consents", batch.flatMap((g) => g.consents));
+    await insertChunked(k, "referrals", batch.flatMap((g) => g.referrals));
+    await insertChunked(k, "follow_ups", batch.flatMap((g) => g.followUps));
+  });
+}
+
 /** Ensures enough case managers for the requested scale (about 300 cases each at most). */
 async function ensureCaseManagers(db: Kysely<Database>, count: number) {
   const existing = await db
@@ -750,6 +766,7 @@ export async function seedCases(
   const batchSize = options.batchSize ?? 1000;
   const span = 730 * DAY;
   let events = 0;
+  let pending: Promise<void> = Promise.resolve();
   const started = Date.now();
   for (let done = 0; done < options.count; ) {
     const n = Math.min(batchSize, options.count - done);
@@ -761,19 +778,10 @@ export async function seedCases(
       const year = new Date(openedAt).getUTCFullYear();
       batch.push(generateCase(ctx, `KIM-${year}-${String(firstNumber + index).padStart(5, "0")}`, openedAt));
     }
-    await db.transaction().execute(async (trx) => {
-      const k = trx as unknown as Kysely<Database>;
-      await insertChunked(k, "clients", batch.map((g) => g.client));
-      await insertChunked(k, "cases", batch.map((g) => g.case));
-      await insertChunked(k, "case_events", batch.flatMap((g) => g.events));
-      await insertChunked(k, "contacts", batch.flatMap((g) => g.contacts));
-      await insertChunked(k, "assessments", batch.flatMap((g) => g.assessments));
-      await insertChunked(k, "goals", batch.flatMap((g) => g.goals));
-      await insertChunked(k, "identity_steps", batch.flatMap((g) => g.identitySteps));
-      await insertChunked(k, "consents", batch.flatMap((g) => g.consents));
-      await insertChunked(k, "referrals", batch.flatMap((g) => g.referrals));
-      await insertChunked(k, "follow_ups", batch.flatMap((g) => g.followUps));
-    });
+    // Insert this batch while the next one is generated (one batch in flight at a time).
+    await pending;
+    pending = insertBatch(db, batch);
+    pending.catch(() => undefined); // awaited (and rethrown) before the next batch
     done += n;
     events += batch.reduce((s, g) => s + g.events.length, 0);
     if (options.count >= 5000 || done === options.count) {
@@ -783,6 +791,7 @@ export async function seedCases(
       );
     }
   }
+  await pending;
   await sql`ANALYZE`.execute(db);
   return { cases: options.count, events };
 }
