@@ -6,11 +6,13 @@ import { RESIDENCE_TITLE_STATUSES } from "../../workflows/vocabulary";
 import { SYSTEM_ACTOR, applyCaseEvent, berlinDate } from "../case-service";
 import type { Database } from "../schema";
 import { pruneLoginAttempts } from "../users";
+import { anonymiseExpiredClients } from "./retention";
 
 export interface DailyJobResult {
   checked: number;
   flagged: number;
   refused: number;
+  anonymised: number;
 }
 
 export async function runDailyJob(
@@ -66,8 +68,11 @@ export async function runDailyJob(
   }
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
   await pruneLoginAttempts(db, new Date(now.getTime() - 24 * 3_600_000));
-  const result = { checked: candidates.length, flagged, refused };
-  options.log?.(`daily job ${today}: ${candidates.length} candidates, ${flagged} flagged for re-classification, ${refused} refused`);
+  const anonymised = await anonymiseExpiredClients(db, { now });
+  const result = { checked: candidates.length, flagged, refused, anonymised };
+  options.log?.(
+    `daily job ${today}: ${candidates.length} candidates, ${flagged} flagged for re-classification, ${refused} refused, ${anonymised} clients anonymised`,
+  );
   return result;
 }
 

@@ -316,7 +316,10 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, at);
 CREATE FUNCTION forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF coalesce(current_setting('kim.allow_purge', true), '') = 'on' THEN
-    RETURN OLD;
+    IF TG_OP = 'DELETE' THEN
+      RETURN OLD;
+    END IF;
+    RETURN NEW;
   END IF;
   RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END
