@@ -7,3 +7,4 @@ export * from "../db/cases";
 export * from "../db/password";
 export * from "../db/settings";
 export * from "../db/users";
+export * from "../db/subject-access";
