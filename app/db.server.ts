@@ -8,3 +8,8 @@ export * from "../db/password";
 export * from "../db/settings";
 export * from "../db/users";
 export * from "../db/subject-access";
+export * from "../db/findings";
+export * from "../db/partners";
+export * from "../db/queue";
+export * from "../db/target-groups";
+export * from "../db/team";

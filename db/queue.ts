@@ -1,0 +1,217 @@
+// Assigning and transferring cases: the coordinators' queue of unassigned intakes, the open cases of
+// one case manager, a case by Aktenzeichen. Every change goes through applyCaseEvent (TRANSFER), which
+// checks "assign:case:any", the row version, writes the event and the audit row; the access rule in
+// the query (caseVisibleTo) makes it effective on the former case manager's next request.
+import { type Kysely, sql } from "kysely";
+import { hasPermission } from "../workflows/permissions";
+import type { CasePhase, ReferralSource } from "../workflows/vocabulary";
+import type { Actor } from "./access";
+import { type ApplyCaseEventResult, applyCaseEvent } from "./case-service";
+import type { Database } from "./schema";
+
+export const QUEUE_PAGE_SIZE = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One open case in a transfer list: ids and codes only, never a note text. */
+export interface TransferListRow {
+  caseId: string;
+  aktenzeichen: string;
+  state: CasePhase;
+  rowVersion: number;
+  openedAt: Date;
+  /** Calendar days since opening (Europe/Berlin), as of `today`. */
+  daysWaiting: number;
+  municipality: string;
+  referralSource: ReferralSource;
+  referralMunicipality: string | null;
+  caseManagerId: string | null;
+  caseManagerName: string | null;
+}
+
+export interface TransferList {
+  rows: TransferListRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+function mayAssign(actor: Actor): boolean {
+  return hasPermission(actor.role, "assign:case:any");
+}
+
+function baseQuery(db: Kysely<Database>, today: string) {
+  return db
+    .selectFrom("cases")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .innerJoin("municipalities as home", "home.id", "clients.municipality_id")
+    .leftJoin("municipalities as referrer", "referrer.id", "cases.referral_municipality_id")
+    .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
+    .select([
+      "cases.id as caseId",
+      "clients.aktenzeichen",
+      "cases.state",
+      "cases.row_version as rowVersion",
+      "cases.opened_at as openedAt",
+      sql<number>`(${today}::date - (cases.opened_at AT TIME ZONE 'Europe/Berlin')::date)`.as("daysWaiting"),
+      "home.name as municipality",
+      "cases.referral_source as referralSource",
+      "referrer.name as referralMunicipality",
+      "cases.case_manager_id as caseManagerId",
+      "cm.display_name as caseManagerName",
+    ])
+    .where("cases.state", "<>", "closed");
+}
+
+function toRows(rows: (Omit<TransferListRow, "daysWaiting"> & { daysWaiting: number | string })[]): TransferListRow[] {
+  return rows.map((r) => ({ ...r, daysWaiting: Number(r.daysWaiting) }));
+}
+
+function pageOf(page: number, total: number) {
+  const pageCount = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+  return Math.min(Math.max(1, Math.trunc(page) || 1), pageCount);
+}
+
+/** Open cases without a case manager, oldest first (uses the partial index cases_unassigned_idx). */
+export async function listUnassignedCases(
+  db: Kysely<Database>,
+  actor: Actor,
+  { today, page = 1 }: { today: string; page?: number },
+): Promise<TransferList> {
+  if (!mayAssign(actor)) return { rows: [], total: 0, page: 1, pageCount: 1 };
+  const { total } = await db
+    .selectFrom("cases")
+    .select((eb) => eb.fn.countAll<string>().as("total"))
+    .where("case_manager_id", "is", null)
+    .where("state", "<>", "closed")
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const current = pageOf(page, count);
+  const rows = await baseQuery(db, today)
+    .where("cases.case_manager_id", "is", null)
+    .orderBy("cases.opened_at", "asc")
+    .orderBy("cases.id")
+    .limit(QUEUE_PAGE_SIZE)
+    .offset((current - 1) * QUEUE_PAGE_SIZE)
+    .execute();
+  return { rows: toRows(rows), total: count, page: current, pageCount: Math.max(1, Math.ceil(count / QUEUE_PAGE_SIZE)) };
+}
+
+/** The open cases of one case manager, oldest first, for transfers (e.g. before a long absence). */
+export async function listOpenCasesOf(
+  db: Kysely<Database>,
+  actor: Actor,
+  { caseManagerId, today, page = 1 }: { caseManagerId: string; today: string; page?: number },
+): Promise<TransferList> {
+  if (!mayAssign(actor) || !UUID.test(caseManagerId)) return { rows: [], total: 0, page: 1, pageCount: 1 };
+  const { total } = await db
+    .selectFrom("cases")
+    .select((eb) => eb.fn.countAll<string>().as("total"))
+    .where("case_manager_id", "=", caseManagerId)
+    .where("state", "<>", "closed")
+    .executeTakeFirstOrThrow();
+  const count = Number(total);
+  const current = pageOf(page, count);
+  const rows = await baseQuery(db, today)
+    .where("cases.case_manager_id", "=", caseManagerId)
+    .orderBy("cases.opened_at", "asc")
+    .orderBy("cases.id")
+    .limit(QUEUE_PAGE_SIZE)
+    .offset((current - 1) * QUEUE_PAGE_SIZE)
+    .execute();
+  return { rows: toRows(rows), total: count, page: current, pageCount: Math.max(1, Math.ceil(count / QUEUE_PAGE_SIZE)) };
+}
+
+/** One open case by its Aktenzeichen (exact, case-insensitive input), or undefined. */
+export async function findOpenCaseByAktenzeichen(
+  db: Kysely<Database>,
+  actor: Actor,
+  { aktenzeichen, today }: { aktenzeichen: string; today: string },
+): Promise<TransferListRow | undefined> {
+  if (!mayAssign(actor)) return undefined;
+  const row = await baseQuery(db, today)
+    .where("clients.aktenzeichen", "=", aktenzeichen.trim().toUpperCase())
+    .executeTakeFirst();
+  return row ? toRows([row])[0] : undefined;
+}
+
+export interface AssignableCaseManager {
+  id: string;
+  displayName: string;
+  fte: number;
+  openCases: number;
+}
+
+/** Active case managers with their current open-case count, for the assignment selects. */
+export async function listAssignableCaseManagers(db: Kysely<Database>): Promise<AssignableCaseManager[]> {
+  const rows = await db
+    .selectFrom("users")
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("cases")
+          .select((e) => ["case_manager_id", e.fn.countAll<string>().as("n")])
+          .where("state", "<>", "closed")
+          .where("case_manager_id", "is not", null)
+          .groupBy("case_manager_id")
+          .as("load"),
+      (j) => j.onRef("load.case_manager_id", "=", "users.id"),
+    )
+    .select(["users.id", "users.display_name", "users.fte", "load.n"])
+    .where("users.role", "=", "case_manager")
+    .where("users.active", "=", true)
+    .orderBy("users.display_name")
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, fte: Number(r.fte ?? 0), openCases: Number(r.n ?? 0) }));
+}
+
+export interface TransferInput {
+  caseId: string;
+  expectedRowVersion: number;
+  toCaseManagerId: string;
+}
+
+export type TransferResult =
+  | (Extract<ApplyCaseEventResult, { ok: true }> & { caseManagerName: string; aktenzeichen: string })
+  | Extract<ApplyCaseEventResult, { ok: false }>
+  | { ok: false; status: 422; reason: "invalid_case_manager"; message: string };
+
+/**
+ * Assigns an unassigned case or transfers an assigned one to an active case manager, effective
+ * immediately. The target must be an active case manager; the rest is the case service's job.
+ */
+export async function transferCase(db: Kysely<Database>, actor: Actor, input: TransferInput): Promise<TransferResult> {
+  if (!UUID.test(input.caseId)) {
+    return { ok: false, status: 404, reason: "not_found", message: "Der Fall wurde nicht gefunden." };
+  }
+  const target = !UUID.test(input.toCaseManagerId)
+    ? undefined
+    : await db
+    .selectFrom("users")
+    .select(["id", "display_name"])
+    .where("id", "=", input.toCaseManagerId)
+    .where("role", "=", "case_manager")
+    .where("active", "=", true)
+    .executeTakeFirst();
+  if (!target) {
+    return {
+      ok: false,
+      status: 422,
+      reason: "invalid_case_manager",
+      message: "Bitte wählen Sie eine aktive Casemanager*in aus.",
+    };
+  }
+  const result = await applyCaseEvent(db, actor, {
+    caseId: input.caseId,
+    expectedRowVersion: input.expectedRowVersion,
+    command: { type: "TRANSFER", toCaseManagerId: target.id },
+  });
+  if (!result.ok) return result;
+  const client = await db
+    .selectFrom("cases")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .select("clients.aktenzeichen")
+    .where("cases.id", "=", input.caseId)
+    .executeTakeFirstOrThrow();
+  return { ...result, caseManagerName: target.display_name, aktenzeichen: client.aktenzeichen };
+}
