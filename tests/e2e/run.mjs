@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm run test:e2e`: makes sure Debian's chromium is there, builds the app, wipes the e2e data
+// directory (so the demo data loads fresh) and runs Playwright. Extra arguments go to `playwright test`.
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
+
+function run(command, args, extraEnv = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...env, ...extraEnv } });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function step(label, command, args, extraEnv) {
+  const started = Date.now();
+  console.log(`[e2e] ${label}…`);
+  const status = run(command, args, extraEnv);
+  console.log(`[e2e] ${label}: exit ${status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status;
+}
+
+if (!existsSync(CHROMIUM)) {
+  if (process.getuid?.() === 0) {
+    const apt = { DEBIAN_FRONTEND: "noninteractive" };
+    if (step("apt-get update", "apt-get", ["update"], apt) !== 0) process.exit(1);
+    if (step("apt-get install chromium", "apt-get", ["install", "-y", "chromium"], apt) !== 0) process.exit(1);
+  } else {
+    console.error("Chromium fehlt: bitte als root `apt-get install chromium` ausführen");
+    console.error(`Chromium is missing at ${CHROMIUM}: run \`apt-get install chromium\` as root (Playwright never downloads browsers here).`);
+    process.exit(1);
+  }
+}
+
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+if (step("remix build", bin("remix"), ["build"]) !== 0) process.exit(1);
+
+rmSync(path.join(root, "tests", "e2e", ".data"), { recursive: true, force: true });
+
+process.exit(step("playwright test", bin("playwright"), ["test", ...process.argv.slice(2)]));

@@ -1,0 +1,93 @@
+// Minimal rows for integration tests, inserted with the application's own functions where they exist
+// and directly (kysely) where the domain services are not the subject of the test.
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import { hashPassword } from "../../db/password";
+import type { Database } from "../../db/schema";
+import { createUser } from "../../db/users";
+import type { Role } from "../../workflows/vocabulary";
+
+export const TEST_PASSWORD = "Richtig-langes-Testpasswort-42";
+
+let testPasswordHash: Promise<string> | undefined;
+function hashOfTestPassword() {
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  return testPasswordHash;
+}
+
+function suffix() {
+  return randomBytes(4).toString("hex");
+}
+
+export async function insertOrganisation(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .insertInto("organisations")
+    .values({ name: `Testorganisation ${suffix()}`, kind: "kreis", municipality_id: null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A user whose password is TEST_PASSWORD (or the one given). Returns id and username. */
+export async function insertUser(
+  db: Kysely<Database>,
+  options: { role: Role; organisationId: number; username?: string; password?: string },
+): Promise<{ id: string; username: string }> {
+  const username = options.username ?? `test.${options.role.replace("_", "")}.${suffix()}`;
+  const id = await createUser(db, {
+    username,
+    display_name: `Test ${username}`,
+    email: null,
+    role: options.role,
+    organisation_id: options.organisationId,
+    fte: options.role === "case_manager" ? 1 : null,
+    password_hash: options.password ? await hashPassword(options.password) : await hashOfTestPassword(),
+  });
+  return { id, username };
+}
+
+async function anyMunicipality(db: Kysely<Database>): Promise<number> {
+  const existing = await db.selectFrom("municipalities").select("id").orderBy("id").executeTakeFirst();
+  if (existing) return existing.id;
+  const row = await db
+    .insertInto("municipalities")
+    .values({ name: `Testgemeinde ${suffix()}`, district: "Kreis Mettmann" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A client with one open case in intake (no machine involved: snapshot '{}', machine_version 'test'). */
+export async function insertCase(
+  db: Kysely<Database>,
+  options: { caseManagerId: string | null; deputyId?: string | null },
+): Promise<string> {
+  const municipalityId = await anyMunicipality(db);
+  const client = await db
+    .insertInto("clients")
+    .values({
+      aktenzeichen: `TEST-${suffix()}`,
+      first_name: "Erika",
+      last_name: "Musterfrau",
+      gender: "weiblich",
+      municipality_id: municipalityId,
+      residence_status: "ungeklaert",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto("cases")
+    .values({
+      client_id: client.id,
+      case_manager_id: options.caseManagerId,
+      deputy_id: options.deputyId ?? null,
+      referral_source: "selbstmelder",
+      state: "intake",
+      snapshot: "{}",
+      machine_version: "test",
+      opened_at: new Date(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
