@@ -466,15 +466,23 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
   const b = new CaseBuilder(ctx, caseId, out, openedAt, caseManagerId);
   let definitionId: number | null = null;
 
+  // Some recent cases wait in a phase (documents missing, client travelling, …), so every phase has cases.
+  const stallAt =
+    ctx.now - openedAt < 150 * DAY && rnd.chance(0.35)
+      ? rnd.pick(["intake", "classification", "assessment", "planning", "closure"] as const)
+      : null;
+  const stalls = (phase: typeof stallAt) => stallAt !== null && stallAt === phase;
   const run = () => {
     // Zugang
     if (caseManagerId === null) return; // waits in the coordinators' queue
+    if (stalls("intake")) return;
     if (!b.wait(0, 12)) return;
     if (person.intended === "none" && rnd.chance(0.6)) {
       b.apply({ type: "REJECT_NOT_ELIGIBLE", reason: "Keine Zuständigkeit des KIM-Casemanagements", at: iso(b.t) });
       return;
     }
     b.contact(true);
+    if (stalls("classification")) return;
     // Klärung
     if (!b.wait(1, 14)) return;
     if (person.intended === "none") {
@@ -491,6 +499,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
       at: iso(b.t),
     });
     definitionId = def.id;
+    if (stalls("assessment")) return;
     // Assessment
     const domains = rnd.sample(
       NEED_DOMAINS.values.filter((d): d is NeedDomain => d !== "aufenthalt_identitaet"),
@@ -512,6 +521,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     }
     if (!b.wait(0, 5)) return;
     b.apply({ type: "COMPLETE_ASSESSMENT", at: iso(b.t) });
+    if (stalls("planning")) return;
     // Hilfeplanung
     const goalIds: { id: string; domain: NeedDomain }[] = [];
     for (const domain of domains.slice(0, rnd.int(1, Math.min(3, domains.length)))) {
@@ -592,6 +602,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     // Evaluation & Abschluss
     if (!b.wait(1, 10)) return;
     b.apply({ type: "BEGIN_CLOSURE", at: iso(b.t) });
+    if (stalls("closure")) return;
     const reason = rnd.weighted(CLOSURE_REASONS_WEIGHTED);
     for (const goal of goalIds) {
       if (!b.wait(0, 3)) return;

@@ -397,6 +397,8 @@ describe("demo data from the statechart", () => {
     }
     expect(compared).toBeGreaterThanOrEqual(150);
     const phases = new Set(cases.map((c) => c.state));
-    for (const phase of ["intake", "active", "closed"]) expect(phases.has(phase as never)).toBe(true);
+    for (const phase of ["intake", "classification", "assessment", "planning", "active", "closure", "resting", "closed"]) {
+      expect(phases.has(phase as never), phase).toBe(true);
+    }
   });
 });
