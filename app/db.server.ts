@@ -13,3 +13,7 @@ export * from "../db/partners";
 export * from "../db/queue";
 export * from "../db/target-groups";
 export * from "../db/team";
+export * from "../db/caseload";
+export * from "../db/today";
+export * from "../db/duplicates";
+export * from "../db/intake";

@@ -1,52 +1,401 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { caseVisibleTo } from "~/db.server";
-import { CASE_PHASES } from "../../workflows/vocabulary";
-import { requirePermission } from "~/guards.server";
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import {
+  type ColumnDef,
+  type SortingState,
+  type Updater,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+} from "@tanstack/react-table";
+import { useMemo } from "react";
+import { listCaseload } from "~/db.server";
+import { can, requirePermission } from "~/guards.server";
+import {
+  CASELOAD_PARAMS,
+  type CaseloadQuery,
+  type CaseloadSort,
+  FOLLOW_UP_FILTERS,
+  type FollowUpFilter,
+  PAGE_SIZES,
+  caseloadSearch,
+  formatSort,
+  parseCaseloadQuery,
+} from "../../workflows/caseload-query";
+import { CASE_PHASES, TARGET_GROUPS, TARGET_GROUP_SHORT } from "../../workflows/vocabulary";
 
-export const meta: MetaFunction = () => [{ title: "Meine Fälle – KIM Fallmanagement" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.supervising ? "Alle Fälle" : "Meine Fälle"} – KIM Fallmanagement` },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, ["read:case:own", "read:case:any"]);
-  const cases = await context.db
-    .selectFrom("cases")
-    .innerJoin("clients", "clients.id", "cases.client_id")
-    .select(["cases.id", "cases.state", "clients.aktenzeichen", "clients.first_name", "clients.last_name"])
-    .where((eb) => caseVisibleTo(eb, user))
-    .where("cases.state", "<>", "closed")
-    .orderBy("clients.last_name")
-    .limit(50)
-    .execute();
-  return { cases };
+  const { query, ignored } = parseCaseloadQuery(new URL(request.url).searchParams);
+  const page = await listCaseload(context.db, user, query);
+  return { ...page, ignored, supervising: can(user, "read:case:any") };
 }
 
-export default function MyCases() {
-  const { cases } = useLoaderData<typeof loader>();
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+const FOLLOW_UP_LABELS: Record<FollowUpFilter, string> = {
+  heute: "heute fällig",
+  ueberfaellig: "überfällig",
+  woche: "diese Woche fällig",
+};
+
+const PARAM_LABELS: Record<string, string> = {
+  [CASELOAD_PARAMS.phase]: "Phase",
+  [CASELOAD_PARAMS.targetGroup]: "Zielgruppe",
+  [CASELOAD_PARAMS.municipalityId]: "Kommune",
+  [CASELOAD_PARAMS.followUp]: "Wiedervorlage",
+  [CASELOAD_PARAMS.search]: "Suche (höchstens 100 Zeichen)",
+  [CASELOAD_PARAMS.includeClosed]: "abgeschlossene Fälle",
+  [CASELOAD_PARAMS.sort]: "Sortierung",
+  [CASELOAD_PARAMS.page]: "Seite",
+  [CASELOAD_PARAMS.pageSize]: "Fälle pro Seite",
+};
+
+const SORT_LABELS: Record<CaseloadSort, string> = {
+  aktenzeichen: "Aktenzeichen",
+  name: "Name",
+  alter: "Alter",
+  zielgruppe: "Zielgruppe",
+  phase: "Phase",
+  offen: "Tage offen",
+  wiedervorlage: "Nächste Wiedervorlage",
+  kontakt: "Letzter Kontakt",
+};
+
+/** 2025-03-07 → 07.03.2025 (calendar dates: no time zone involved). */
+function germanDate(date: string): string {
+  const [y, m, d] = date.split("-");
+  return `${d}.${m}.${y}`;
+}
+
+function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
+  const columns: ColumnDef<Row>[] = [
+    {
+      id: "aktenzeichen",
+      header: SORT_LABELS.aktenzeichen,
+      cell: ({ row }) => <Link to={`/faelle/${row.original.id}`}>{row.original.aktenzeichen}</Link>,
+    },
+    {
+      id: "name",
+      header: SORT_LABELS.name,
+      cell: ({ row }) => (
+        <>
+          {row.original.lastName}, {row.original.firstName}
+          {row.original.asDeputy ? (
+            <>
+              {" "}
+              <span className="badge">Vertretung</span>
+            </>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: "alter",
+      header: SORT_LABELS.alter,
+      meta: { numeric: true },
+      cell: ({ row }) =>
+        row.original.age === null ? (
+          <span className="muted">unbekannt</span>
+        ) : (
+          <>
+            {row.original.age}
+            {row.original.birthDateEstimated ? <span className="muted"> (geschätzt)</span> : null}
+          </>
+        ),
+    },
+    {
+      id: "zielgruppe",
+      header: SORT_LABELS.zielgruppe,
+      cell: ({ row }) =>
+        row.original.targetGroup ? (
+          TARGET_GROUP_SHORT[row.original.targetGroup]
+        ) : (
+          <span className="muted">noch offen</span>
+        ),
+    },
+    { id: "phase", header: SORT_LABELS.phase, cell: ({ row }) => CASE_PHASES.label[row.original.phase] },
+    { id: "offen", header: SORT_LABELS.offen, meta: { numeric: true }, cell: ({ row }) => row.original.daysOpen },
+    {
+      id: "wiedervorlage",
+      header: SORT_LABELS.wiedervorlage,
+      cell: ({ row }) => {
+        const due = row.original.nextFollowUp;
+        if (!due) return <span className="muted">keine</span>;
+        if (row.original.followUpOverdue) {
+          return (
+            <>
+              <span className="badge badge--red">überfällig</span> seit {germanDate(due)}
+            </>
+          );
+        }
+        if (due === today) return <span className="badge badge--amber">heute</span>;
+        return germanDate(due);
+      },
+    },
+    {
+      id: "kontakt",
+      header: SORT_LABELS.kontakt,
+      cell: ({ row }) =>
+        row.original.lastContactOn ? germanDate(row.original.lastContactOn) : <span className="muted">noch keiner</span>,
+    },
+  ];
+  if (supervising) {
+    columns.push({
+      id: "casemanager",
+      header: "Casemanager*in",
+      enableSorting: false,
+      cell: ({ row }) => row.original.caseManagerName ?? <span className="muted">nicht zugewiesen</span>,
+    });
+  }
+  return columns;
+}
+
+const FILTER_FORM_ID = "faelle-filter";
+
+export default function CaseList() {
+  const { rows, total, pageCount, query, municipalities, today, ignored, supervising } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const columns = useMemo(() => columnsFor(today, supervising), [today, supervising]);
+  const sorting: SortingState = [{ id: query.sort, desc: query.desc }];
+  const go = (changes: Partial<CaseloadQuery>) => navigate(`/faelle${caseloadSearch(query as CaseloadQuery, changes)}`);
+
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => row.id,
+    manualSorting: true,
+    manualFiltering: true,
+    manualPagination: true,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+    sortDescFirst: false,
+    rowCount: total,
+    state: { sorting, pagination: { pageIndex: query.page - 1, pageSize: query.pageSize } },
+    onSortingChange: (updater: Updater<SortingState>) => {
+      const next = (typeof updater === "function" ? updater(sorting) : updater)[0];
+      if (next) go({ sort: next.id as CaseloadSort, desc: next.desc, page: 1 });
+    },
+    onPaginationChange: (updater) => {
+      const current = { pageIndex: query.page - 1, pageSize: query.pageSize };
+      const next = typeof updater === "function" ? updater(current) : updater;
+      go({ page: next.pageIndex + 1 });
+    },
+  });
+
+  const heading = supervising ? "Alle Fälle" : "Meine Fälle";
+  const sortLabel = `${SORT_LABELS[query.sort]} (${query.desc ? "absteigend" : "aufsteigend"})`;
+  const pageHref = (page: number) => `/faelle${caseloadSearch(query as CaseloadQuery, { page })}`;
+
   return (
     <>
-      <h1>Meine Fälle</h1>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Aktenzeichen</th>
-            <th scope="col">Name</th>
-            <th scope="col">Phase</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cases.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <Link to={`/faelle/${c.id}`}>{c.aktenzeichen}</Link>
-              </td>
-              <td>
-                {c.last_name}, {c.first_name}
-              </td>
-              <td>{CASE_PHASES.label[c.state]}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <h1>{heading}</h1>
+      {ignored.length ? (
+        <p className="warning" role="status">
+          Ungültige Angaben in der Adresse wurden ignoriert: {ignored.map((p) => PARAM_LABELS[p] ?? p).join(", ")}.
+        </p>
+      ) : null}
+      <Form
+        method="get"
+        action="/faelle"
+        id={FILTER_FORM_ID}
+        key={location.search}
+        className="filters card"
+        role="search"
+        aria-label="Fälle filtern"
+      >
+        <div className="field">
+          <label htmlFor="filter-suche">Name oder Aktenzeichen</label>
+          <input
+            id="filter-suche"
+            type="search"
+            name={CASELOAD_PARAMS.search}
+            defaultValue={query.search}
+            maxLength={100}
+            autoComplete="off"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-phase">Phase</label>
+          <select id="filter-phase" name={CASELOAD_PARAMS.phase} defaultValue={query.phase ?? ""}>
+            <option value="">Alle Phasen</option>
+            {CASE_PHASES.values.map((p) => (
+              <option key={p} value={p}>
+                {CASE_PHASES.label[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-zielgruppe">Zielgruppe</label>
+          <select id="filter-zielgruppe" name={CASELOAD_PARAMS.targetGroup} defaultValue={query.targetGroup ?? ""}>
+            <option value="">Alle Zielgruppen</option>
+            {TARGET_GROUPS.values.map((g) => (
+              <option key={g} value={g}>
+                {TARGET_GROUP_SHORT[g]}
+              </option>
+            ))}
+            <option value="keine">noch keine Zielgruppe</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-kommune">Kommune</label>
+          <select
+            id="filter-kommune"
+            name={CASELOAD_PARAMS.municipalityId}
+            defaultValue={query.municipalityId ? String(query.municipalityId) : ""}
+          >
+            <option value="">Alle Kommunen</option>
+            {municipalities.map((m) => (
+              <option key={m.id} value={String(m.id)}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-wiedervorlage">Wiedervorlage</label>
+          <select id="filter-wiedervorlage" name={CASELOAD_PARAMS.followUp} defaultValue={query.followUp ?? ""}>
+            <option value="">alle</option>
+            {FOLLOW_UP_FILTERS.map((f) => (
+              <option key={f} value={f}>
+                {FOLLOW_UP_LABELS[f]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-anzahl">Fälle pro Seite</label>
+          <select id="filter-anzahl" name={CASELOAD_PARAMS.pageSize} defaultValue={String(query.pageSize)}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-abgeschlossene" className="checkbox">
+            <input
+              id="filter-abgeschlossene"
+              type="checkbox"
+              name={CASELOAD_PARAMS.includeClosed}
+              value="1"
+              defaultChecked={query.includeClosed}
+            />
+            Abgeschlossene Fälle einbeziehen
+          </label>
+        </div>
+        <div className="button-row filters__actions">
+          {/* The first submit button is the form's default: Enter in the search field keeps the sort order. */}
+          <button type="submit" className="button" name={CASELOAD_PARAMS.sort} value={formatSort(query.sort, query.desc)}>
+            Filter anwenden
+          </button>
+          <Link to="/faelle" className="button button--secondary">
+            Filter zurücksetzen
+          </Link>
+        </div>
+      </Form>
+
+      <p role="status" className="caseload-summary">
+        {total === 0
+          ? "Keine Fälle gefunden."
+          : `${total.toLocaleString("de-DE")} ${total === 1 ? "Fall" : "Fälle"} · Seite ${query.page} von ${pageCount} · sortiert nach ${sortLabel}`}
+      </p>
+
+      {total > 0 ? (
+        <div className="table-wrap card" role="region" aria-labelledby="caseload-caption" tabIndex={0}>
+          <table className="data caseload">
+            <caption id="caseload-caption" className="visually-hidden">
+              {heading}, sortiert nach {sortLabel}. Spaltenüberschriften mit Schaltfläche ändern die Sortierung.
+            </caption>
+            <thead>
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const column = header.column;
+                    const numeric = (column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+                    const label = flexRender(column.columnDef.header, header.getContext());
+                    if (!column.getCanSort()) {
+                      return (
+                        <th key={header.id} scope="col">
+                          {label}
+                        </th>
+                      );
+                    }
+                    const sorted = column.getIsSorted();
+                    const nextDesc = column.getNextSortingOrder() === "desc";
+                    return (
+                      <th
+                        key={header.id}
+                        scope="col"
+                        className={numeric ? "num" : undefined}
+                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                      >
+                        <button
+                          type="submit"
+                          form={FILTER_FORM_ID}
+                          name={CASELOAD_PARAMS.sort}
+                          value={formatSort(column.id as CaseloadSort, nextDesc)}
+                          className="sort-button"
+                          onClick={(event) => {
+                            // With JavaScript the table's sorting state drives the URL; without, the form does.
+                            event.preventDefault();
+                            column.toggleSorting(nextDesc, false);
+                          }}
+                        >
+                          {label}
+                          <span aria-hidden="true" className="sort-indicator">
+                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                          </span>
+                        </button>
+                      </th>
+                    );
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className={row.original.followUpOverdue ? "overdue" : undefined}>
+                  {row.getVisibleCells().map((cell) => {
+                    const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+                    return (
+                      <td key={cell.id} className={numeric ? "num" : undefined}>
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      {pageCount > 1 ? (
+        <nav className="pager" aria-label="Seiten">
+          {table.getCanPreviousPage() ? (
+            <Link to={pageHref(query.page - 1)} rel="prev">
+              Vorherige Seite
+            </Link>
+          ) : null}
+          <span>
+            Seite {query.page} von {table.getPageCount()}
+          </span>
+          {table.getCanNextPage() ? (
+            <Link to={pageHref(query.page + 1)} rel="next">
+              Nächste Seite
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,227 @@
+// "Meine Fälle" / "Alle Fälle": the case list with filters, sorting and paging done in one SQL query,
+// scoped by the acting user in the WHERE clause (db/access.ts). The URL state (filters, sort column from a
+// whitelist, page) is parsed in workflows/caseload-query.ts before it gets here.
+import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import { type CaseloadQuery, type CaseloadSort, endOfWeek } from "../workflows/caseload-query";
+import { CASE_PHASES, type CasePhase, type TargetGroup } from "../workflows/vocabulary";
+import { type Actor, caseVisibleTo } from "./access";
+import { writeAudit } from "./audit";
+import { berlinDate } from "./case-service";
+import type { Database } from "./schema";
+
+/** LIKE pattern for "contains": `!` escapes the wildcards % and _ (and itself) typed by the user. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+export interface CaseloadRow {
+  id: string;
+  aktenzeichen: string;
+  firstName: string;
+  lastName: string;
+  /** Completed years on `today` (Europe/Berlin); null without birth date. */
+  age: number | null;
+  birthDateEstimated: boolean;
+  targetGroup: TargetGroup | null;
+  phase: CasePhase;
+  /** Calendar days from opening to today (or to closure). */
+  daysOpen: number;
+  /** Due date of the next open Wiedervorlage. */
+  nextFollowUp: string | null;
+  followUpOverdue: boolean;
+  /** Day (Europe/Berlin) of the last documented contact. */
+  lastContactOn: string | null;
+  /** Only for coordinators (supervision); null for case managers. */
+  caseManagerName: string | null;
+  /** The actor sees this case as deputy (Vertretung), not as its case manager. */
+  asDeputy: boolean;
+}
+
+export interface CaseloadPage {
+  rows: CaseloadRow[];
+  total: number;
+  pageCount: number;
+  /** The query actually answered (page clamped to the last page). */
+  query: CaseloadQuery;
+  municipalities: { id: number; name: string }[];
+  today: string;
+}
+
+export interface CaseloadOptions {
+  /** Today in Europe/Berlin ('YYYY-MM-DD'); defaults to the current day. */
+  today?: string;
+}
+
+function sortExpression(sort: CaseloadSort, today: string) {
+  switch (sort) {
+    case "aktenzeichen":
+      return [sql`clients.aktenzeichen`];
+    case "name":
+      return [sql`lower(clients.last_name)`, sql`lower(clients.first_name)`];
+    case "alter":
+      // older = earlier birth date; ascending age is descending birth date
+      return [sql`${today}::date - clients.birth_date`];
+    case "zielgruppe":
+      return [sql`cases.target_group`];
+    case "phase":
+      return [sql`array_position(${sql.val(CASE_PHASES.values)}::text[], cases.state)`];
+    case "offen":
+      return [daysOpenSql(today)];
+    case "wiedervorlage":
+      return [sql`fu.due_on`];
+    case "kontakt":
+      return [sql`lc.last_at`];
+  }
+}
+
+function daysOpenSql(today: string) {
+  return sql<number>`coalesce((cases.closed_at AT TIME ZONE 'Europe/Berlin')::date, ${today}::date) - (cases.opened_at AT TIME ZONE 'Europe/Berlin')::date`;
+}
+
+/**
+ * One page of the actor's cases: one query (rows plus `count(*) over ()`), scoped by caseVisibleTo in
+ * the WHERE clause. Case managers get their own and deputy cases, coordinators every case (an audit row
+ * records each list read), other roles nothing. No note texts are selected.
+ */
+export async function listCaseload(
+  db: Kysely<Database>,
+  actor: Actor,
+  query: CaseloadQuery,
+  options: CaseloadOptions = {},
+): Promise<CaseloadPage> {
+  const today = options.today ?? berlinDate(new Date());
+  const [page, municipalities] = await Promise.all([
+    queryCaseloadPage(db, actor, query, today),
+    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
+  ]);
+  if (actor.role === "coordinator") {
+    await writeAudit(db, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "case.list",
+      objectType: "case",
+      outcome: "allowed",
+      detail: { rows: page.rows.length, total: page.total },
+    });
+  }
+  return { ...page, municipalities, today };
+}
+
+async function queryCaseloadPage(
+  db: Kysely<Database>,
+  actor: Actor,
+  query: CaseloadQuery,
+  today: string,
+): Promise<Omit<CaseloadPage, "municipalities" | "today">> {
+  const offset = (query.page - 1) * query.pageSize;
+  const weekEnd = endOfWeek(today);
+  const supervising = actor.role === "coordinator";
+
+  let qb = db
+    .selectFrom("cases")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("follow_ups")
+          .select((f) => f.fn.min("follow_ups.due_on").as("due_on"))
+          .whereRef("follow_ups.case_id", "=", "cases.id")
+          .where("follow_ups.done_at", "is", null)
+          .as("fu"),
+      (join) => join.onTrue(),
+    )
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("contacts")
+          .select((c) => c.fn.max("contacts.occurred_at").as("last_at"))
+          .whereRef("contacts.case_id", "=", "cases.id")
+          .as("lc"),
+      (join) => join.onTrue(),
+    )
+    .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
+    .where((eb) => caseVisibleTo(eb, actor));
+
+  if (query.phase) qb = qb.where("cases.state", "=", query.phase);
+  else if (!query.includeClosed) qb = qb.where("cases.state", "<>", "closed");
+  if (query.targetGroup === "keine") qb = qb.where("cases.target_group", "is", null);
+  else if (query.targetGroup) qb = qb.where("cases.target_group", "=", query.targetGroup);
+  if (query.municipalityId) qb = qb.where("clients.municipality_id", "=", query.municipalityId);
+  if (query.followUp === "ueberfaellig") qb = qb.where(sql<SqlBool>`fu.due_on < ${today}::date`);
+  else if (query.followUp === "heute") qb = qb.where(sql<SqlBool>`fu.due_on = ${today}::date`);
+  else if (query.followUp === "woche") {
+    qb = qb.where(sql<SqlBool>`fu.due_on BETWEEN ${today}::date AND ${weekEnd}::date`);
+  }
+  if (query.search) {
+    const pattern = containsPattern(query.search);
+    const like = (expr: Expression<unknown>) => sql<SqlBool>`${expr} ILIKE ${pattern} ESCAPE '!'`;
+    qb = qb.where((eb) =>
+      eb.or([
+        like(sql`clients.aktenzeichen`),
+        like(sql`clients.first_name || ' ' || clients.last_name`),
+        like(sql`clients.last_name || ' ' || clients.first_name`),
+        like(sql`clients.last_name || ', ' || clients.first_name`),
+      ]),
+    );
+  }
+
+  let ordered = qb.select([
+    "cases.id",
+    "clients.aktenzeichen",
+    "clients.first_name",
+    "clients.last_name",
+    "clients.birth_date_estimated",
+    "cases.target_group",
+    "cases.state",
+    sql<number | null>`extract(year FROM age(${today}::date, clients.birth_date))::int`.as("age"),
+    daysOpenSql(today).as("days_open"),
+    sql<string | null>`fu.due_on`.as("next_follow_up"),
+    sql<string | null>`(lc.last_at AT TIME ZONE 'Europe/Berlin')::date`.as("last_contact_on"),
+    supervising ? sql<string | null>`cm.display_name`.as("case_manager_name") : sql<null>`NULL::text`.as("case_manager_name"),
+    (actor.role === "case_manager"
+      ? sql<boolean>`cases.deputy_id IS NOT DISTINCT FROM ${actor.id}::uuid AND cases.case_manager_id IS DISTINCT FROM ${actor.id}::uuid`
+      : sql<boolean>`false`
+    ).as("as_deputy"),
+    sql<number>`count(*) OVER ()`.as("total"),
+  ]);
+  for (const expr of sortExpression(query.sort, today)) {
+    ordered = ordered.orderBy(expr, (ob) => (query.desc ? ob.desc() : ob.asc()).nullsLast());
+  }
+  const rows = await ordered
+    .orderBy("clients.aktenzeichen")
+    .orderBy("cases.id")
+    .limit(query.pageSize)
+    .offset(offset)
+    .execute();
+
+  if (rows.length === 0 && query.page > 1) {
+    // Past the last page (an old bookmark, a filter that shrank the list): answer the last page instead.
+    const counted = await qb.select(sql<number>`count(*)`.as("n")).executeTakeFirst();
+    const total = Number(counted?.n ?? 0);
+    const last = Math.max(1, Math.ceil(total / query.pageSize));
+    if (last < query.page) return queryCaseloadPage(db, actor, { ...query, page: last }, today);
+  }
+
+  const total = Number(rows[0]?.total ?? 0);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      aktenzeichen: r.aktenzeichen,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      age: r.age === null ? null : Number(r.age),
+      birthDateEstimated: r.birth_date_estimated,
+      targetGroup: r.target_group,
+      phase: r.state,
+      daysOpen: Number(r.days_open),
+      nextFollowUp: r.next_follow_up,
+      followUpOverdue: r.next_follow_up !== null && r.next_follow_up < today,
+      lastContactOn: r.last_contact_on,
+      caseManagerName: r.case_manager_name,
+      asDeputy: Boolean(r.as_deputy),
+    })),
+    total,
+    pageCount: Math.max(1, Math.ceil(total / query.pageSize)),
+    query,
+  };
+}

@@ -1,0 +1,124 @@
+// "Heute": open Wiedervorlagen (follow-ups) due today or earlier across the actor's cases,
+// and marking one as done. Both scope by the actor in the WHERE clause (db/access.ts).
+import { type Kysely, sql } from "kysely";
+import { type Actor, caseVisibleTo } from "./access";
+import { writeAudit } from "./audit";
+import { berlinDate } from "./case-service";
+import type { Database } from "./schema";
+
+export interface DueFollowUp {
+  id: string;
+  caseId: string;
+  aktenzeichen: string;
+  firstName: string;
+  lastName: string;
+  note: string;
+  dueOn: string;
+  /** 0 when due today. */
+  daysOverdue: number;
+}
+
+/** Open follow-ups due on `today` or before, oldest first, of the cases the actor may see. */
+export async function listDueFollowUps(
+  db: Kysely<Database>,
+  actor: Actor,
+  options: { today?: string } = {},
+): Promise<{ today: string; followUps: DueFollowUp[] }> {
+  const today = options.today ?? berlinDate(new Date());
+  const rows = await db
+    .selectFrom("follow_ups")
+    .innerJoin("cases", "cases.id", "follow_ups.case_id")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .select([
+      "follow_ups.id",
+      "follow_ups.case_id",
+      "follow_ups.note",
+      "follow_ups.due_on",
+      "clients.aktenzeichen",
+      "clients.first_name",
+      "clients.last_name",
+      sql<number>`${today}::date - follow_ups.due_on`.as("days_overdue"),
+    ])
+    .where("follow_ups.done_at", "is", null)
+    .where("follow_ups.due_on", "<=", today)
+    .where((eb) => caseVisibleTo(eb, actor))
+    .orderBy("follow_ups.due_on")
+    .orderBy("clients.aktenzeichen")
+    .orderBy("follow_ups.id")
+    .execute();
+  return {
+    today,
+    followUps: rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      aktenzeichen: r.aktenzeichen,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      note: r.note,
+      dueOn: r.due_on,
+      daysOverdue: Number(r.days_overdue),
+    })),
+  };
+}
+
+export type CompleteFollowUpResult =
+  | { ok: true; caseId: string; aktenzeichen: string; alreadyDone: boolean }
+  | { ok: false; status: 404; message: string };
+
+/**
+ * Marks one follow-up as done. The UPDATE itself is scoped to cases the actor may see; a follow-up of
+ * another case manager's case answers exactly like a missing one (404) and is audited as denied.
+ * Marking a done follow-up again changes nothing and succeeds.
+ */
+export async function completeFollowUp(
+  db: Kysely<Database>,
+  actor: Actor,
+  followUpId: string,
+  at: Date = new Date(),
+): Promise<CompleteFollowUpResult> {
+  return db.transaction().execute(async (trx) => {
+    const visible = trx
+      .selectFrom("cases")
+      .select("cases.id")
+      .where((eb) => caseVisibleTo(eb, actor));
+    const target = await trx
+      .selectFrom("follow_ups")
+      .innerJoin("cases", "cases.id", "follow_ups.case_id")
+      .innerJoin("clients", "clients.id", "cases.client_id")
+      .select(["follow_ups.id", "follow_ups.case_id", "follow_ups.done_at", "clients.aktenzeichen"])
+      .where("follow_ups.id", "=", followUpId)
+      .where((eb) => caseVisibleTo(eb, actor))
+      .forUpdate("follow_ups")
+      .executeTakeFirst();
+    if (!target) {
+      await writeAudit(trx, {
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: "follow_up.done",
+        objectType: "follow_up",
+        objectId: followUpId,
+        outcome: "denied",
+      });
+      return { ok: false, status: 404, message: "Die Wiedervorlage wurde nicht gefunden." } as const;
+    }
+    if (target.done_at === null) {
+      await trx
+        .updateTable("follow_ups")
+        .set({ done_at: at })
+        .where("id", "=", followUpId)
+        .where("done_at", "is", null)
+        .where("case_id", "in", visible)
+        .execute();
+    }
+    await writeAudit(trx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "follow_up.done",
+      objectType: "follow_up",
+      objectId: followUpId,
+      outcome: "allowed",
+      detail: { caseId: target.case_id, alreadyDone: target.done_at !== null },
+    });
+    return { ok: true, caseId: target.case_id, aktenzeichen: target.aktenzeichen, alreadyDone: target.done_at !== null };
+  });
+}
