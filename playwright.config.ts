@@ -1,11 +1,13 @@
 // Browser tests against the BUILT app on a fresh embedded database with demo data.
-// Run them with `npm run test:e2e` (tests/e2e/run.mjs builds first and wipes the data directory).
+// Run them with `npm run test:e2e`: tests/e2e/run.mjs builds first, picks a free port (E2E_PORT) and
+// wipes this run's data directory. Port, data directory and output directory all follow E2E_PORT, so
+// runs side by side in one checkout do not share a database or clobber each other's results.
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-/** Wiped by tests/e2e/run.mjs before every run, so the demo data loads fresh. */
-const E2E_DATA_DIR = "tests/e2e/.data";
+/** The embedded database of this run (demo data loads into it when empty). */
+const E2E_DATA_DIR = `tests/e2e/.data/${PORT}`;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -17,7 +19,7 @@ export default defineConfig({
   reporter: "list",
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  outputDir: "test-results",
+  outputDir: `test-results/e2e-${PORT}`,
   use: {
     baseURL: BASE_URL,
     locale: "de-DE",

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm run test:e2e`: makes sure Debian's chromium is there, builds the app, wipes the e2e data
-// directory (so the demo data loads fresh) and runs Playwright. Extra arguments go to `playwright test`.
+// `npm run test:e2e`: makes sure Debian's chromium is there, builds the app, picks a free port, wipes
+// this run's e2e data directory (so the demo data loads fresh) and runs Playwright.
+// Extra arguments go to `playwright test`.
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,8 +40,32 @@ if (!existsSync(CHROMIUM)) {
 
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
+/** 3210 when free, else a random free port: two runs (two engineers, or CI) then use separate servers. */
+function isFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+if (!env.E2E_PORT) {
+  let port = 3210;
+  while (!(await isFree(port))) port = 3211 + Math.floor(Math.random() * 2000);
+  env.E2E_PORT = String(port);
+}
+const dataRoot = path.join(root, "tests", "e2e", ".data");
+const dataDir = path.join(dataRoot, env.E2E_PORT);
+console.log(`[e2e] app on http://127.0.0.1:${env.E2E_PORT}, PGlite in ${path.relative(root, dataDir)}`);
+
 if (step("remix build", bin("remix"), ["build"]) !== 0) process.exit(1);
 
-rmSync(path.join(root, "tests", "e2e", ".data"), { recursive: true, force: true });
+// This run's database starts empty; data directories of other runs are left alone unless a day old.
+rmSync(dataDir, { recursive: true, force: true });
+if (existsSync(dataRoot)) {
+  for (const name of readdirSync(dataRoot)) {
+    const dir = path.join(dataRoot, name);
+    if (Date.now() - statSync(dir).mtimeMs > 24 * 3_600_000) rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 process.exit(step("playwright test", bin("playwright"), ["test", ...process.argv.slice(2)]));
