@@ -39,7 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, ["create:finding:own", "manage:finding:any"]);
   const finding = await findFinding(context.db, user, params.findingId ?? "");
   if (!finding) notFound();
-  return { finding, canManage: can(user, "manage:finding:any") };
+  return { finding, nextStatuses: FINDING_TRANSITIONS[finding.status], canManage: can(user, "manage:finding:any") };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -71,7 +71,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defau
 
 type Finding = ReturnType<typeof useLoaderData<typeof loader>>["finding"];
 
-function ReviewForm({ finding }: { finding: Finding }) {
+function ReviewForm({ finding, nextStatuses }: { finding: Finding; nextStatuses: readonly FindingStatus[] }) {
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: `review-${finding.id}-${finding.status}`,
@@ -80,8 +80,8 @@ function ReviewForm({ finding }: { finding: Finding }) {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReviewSchema }),
     shouldValidate: "onSubmit",
   });
-  const next = [finding.status, ...FINDING_TRANSITIONS[finding.status]];
-  const mayMark = FINDING_TRANSITIONS[finding.status].includes("fuer_lenkungsgruppe");
+  const next = [finding.status, ...nextStatuses];
+  const mayMark = nextStatuses.includes("fuer_lenkungsgruppe");
   return (
     <section className="card" aria-labelledby="review-heading">
       <h2 id="review-heading">Bearbeitung durch die Koordination</h2>
@@ -124,7 +124,7 @@ function ReviewForm({ finding }: { finding: Finding }) {
 }
 
 export default function FindingDetail() {
-  const { finding, canManage } = useLoaderData<typeof loader>();
+  const { finding, nextStatuses, canManage } = useLoaderData<typeof loader>();
   return (
     <>
       <p>
@@ -152,7 +152,7 @@ export default function FindingDetail() {
         <dt>Beschreibung</dt>
         <dd className="pre-line">{finding.description}</dd>
       </dl>
-      {canManage ? <ReviewForm finding={finding} /> : null}
+      {canManage ? <ReviewForm finding={finding} nextStatuses={nextStatuses} /> : null}
     </>
   );
 }

@@ -21,25 +21,36 @@ import { CASE_PHASES } from "../../workflows/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Teamübersicht – KIM Fallmanagement" }];
 
-const RANGE_MESSAGE = `Bitte geben Sie eine ganze Zahl zwischen ${STANDARD_CASELOAD_MIN} und ${STANDARD_CASELOAD_MAX} ein.`;
-
-const StandardCaseloadSchema = z.object({
-  intent: z.literal("set-standard"),
-  standardCaseload: z
-    .number({ required_error: "Bitte geben Sie das Soll ein.", invalid_type_error: RANGE_MESSAGE })
-    .int(RANGE_MESSAGE)
-    .min(STANDARD_CASELOAD_MIN, RANGE_MESSAGE)
-    .max(STANDARD_CASELOAD_MAX, RANGE_MESSAGE),
-});
+/** The bounds come from db/team.ts: on the server directly, in the browser through the loader data. */
+function standardCaseloadSchema(min: number, max: number) {
+  const message = `Bitte geben Sie eine ganze Zahl zwischen ${min} und ${max} ein.`;
+  return z.object({
+    intent: z.literal("set-standard"),
+    standardCaseload: z
+      .number({ required_error: "Bitte geben Sie das Soll ein.", invalid_type_error: message })
+      .int(message)
+      .min(min, message)
+      .max(max, message),
+  });
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "read:team:any");
-  return { overview: await getTeamOverview(context.db, { today: berlinDate(new Date()) }) };
+  return {
+    overview: await getTeamOverview(context.db, { today: berlinDate(new Date()) }),
+    // definitions for the page (modules behind db.server never reach the browser)
+    phases: TEAM_OVERVIEW_PHASES,
+    bands: CASELOAD_BANDS,
+    bandPercent: { lower: BAND_LOWER_PERCENT, upper: BAND_UPPER_PERCENT },
+    standardBounds: { min: STANDARD_CASELOAD_MIN, max: STANDARD_CASELOAD_MAX },
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "read:team:any");
-  const submission = parseWithZod(await request.formData(), { schema: StandardCaseloadSchema });
+  const submission = parseWithZod(await request.formData(), {
+    schema: standardCaseloadSchema(STANDARD_CASELOAD_MIN, STANDARD_CASELOAD_MAX),
+  });
   if (submission.status !== "success") {
     return data({ result: submission.reply(), saved: null }, { status: 400 });
   }
@@ -63,19 +74,20 @@ const BAND_CLASS: Record<CaseloadBand, string> = {
   ueber_soll: "badge badge--red",
 };
 
-function Band({ band }: { band: CaseloadBand | null }) {
+function Band({ band, labels }: { band: CaseloadBand | null; labels: Record<CaseloadBand, { label: string }> }) {
   if (!band) return <span>–</span>;
-  return <span className={BAND_CLASS[band]}>{CASELOAD_BANDS[band].label}</span>;
+  return <span className={BAND_CLASS[band]}>{labels[band].label}</span>;
 }
 
 export default function Team() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, phases, bands, bandPercent, standardBounds } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "standard-caseload",
     lastResult: actionData?.result,
     defaultValue: { standardCaseload: String(overview.standardCaseloadPerFte) },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: StandardCaseloadSchema }),
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, { schema: standardCaseloadSchema(standardBounds.min, standardBounds.max) }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
@@ -125,7 +137,7 @@ export default function Team() {
                 Auslastung
               </th>
               <th scope="col">Band</th>
-              {TEAM_OVERVIEW_PHASES.map((p) => (
+              {phases.map((p) => (
                 <th key={p} scope="col" className="num">
                   {CASE_PHASES.label[p]}
                 </th>
@@ -148,9 +160,9 @@ export default function Team() {
                 <td className="num">{fmt(m.casesPerFte, oneDecimal)}</td>
                 <td className="num">{m.utilisationPercent === null ? "–" : `${fmt(Math.round(m.utilisationPercent))} %`}</td>
                 <td>
-                  <Band band={m.band} />
+                  <Band band={m.band} labels={bands} />
                 </td>
-                {TEAM_OVERVIEW_PHASES.map((p) => (
+                {phases.map((p) => (
                   <td key={p} className="num">
                     {m.byPhase[p]}
                   </td>
@@ -167,9 +179,9 @@ export default function Team() {
               <td className="num">{fmt(t.casesPerFte, oneDecimal)}</td>
               <td className="num">{t.utilisationPercent === null ? "–" : `${fmt(Math.round(t.utilisationPercent))} %`}</td>
               <td>
-                <Band band={t.band} />
+                <Band band={t.band} labels={bands} />
               </td>
-              {TEAM_OVERVIEW_PHASES.map((p) => (
+              {phases.map((p) => (
                 <td key={p} className="num">
                   {t.byPhase[p]}
                 </td>
@@ -192,10 +204,10 @@ export default function Team() {
           <dd>Fälle je VZÄ im Verhältnis zum Soll von {fmt(standard)} Fällen je VZÄ.</dd>
           <dt>Band</dt>
           <dd>
-            „{CASELOAD_BANDS.unter_soll.label}“: unter {BAND_LOWER_PERCENT} % des Solls; „{CASELOAD_BANDS.im_soll.label}“:{" "}
-            {BAND_LOWER_PERCENT} % bis {BAND_UPPER_PERCENT} %; „{CASELOAD_BANDS.ueber_soll.label}“: über {BAND_UPPER_PERCENT} %.
+            „{bands.unter_soll.label}“: unter {bandPercent.lower} % des Solls; „{bands.im_soll.label}“:{" "}
+            {bandPercent.lower} % bis {bandPercent.upper} %; „{bands.ueber_soll.label}“: über {bandPercent.upper} %.
             Bei {fmt(standard)} Fällen Soll und 1,0 VZÄ ist „im Soll“ also von{" "}
-            {fmt(Math.ceil((standard * BAND_LOWER_PERCENT) / 100))} bis {fmt(Math.floor((standard * BAND_UPPER_PERCENT) / 100))}{" "}
+            {fmt(Math.ceil((standard * bandPercent.lower) / 100))} bis {fmt(Math.floor((standard * bandPercent.upper) / 100))}{" "}
             offenen Fällen.
           </dd>
           <dt>Überfällige Wiedervorlagen</dt>
@@ -218,7 +230,7 @@ export default function Team() {
           <TextField
             field={fields.standardCaseload}
             label="Soll: offene Fälle je VZÄ"
-            hint={`Ganze Zahl von ${STANDARD_CASELOAD_MIN} bis ${STANDARD_CASELOAD_MAX}. Gilt für Teamübersicht und Bericht.`}
+            hint={`Ganze Zahl von ${standardBounds.min} bis ${standardBounds.max}. Gilt für Teamübersicht und Bericht.`}
             type="number"
             inputMode="numeric"
             required
