@@ -1,7 +1,9 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001-initial-schema";
+import * as m0004 from "./0004-coordination-indexes";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
   "0001-initial-schema": m0001,
+  "0004-coordination-indexes": m0004,
 };
