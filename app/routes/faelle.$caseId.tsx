@@ -1,38 +1,161 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { writeAudit } from "~/db.server";
-import { findCaseHeader } from "~/db.server";
-import { CASE_PHASES } from "../../workflows/vocabulary";
-import { notFound, requirePermission } from "~/guards.server";
+// The client file (Fallakte). The loader reads everything through loadCaseFile (scoped, audited);
+// the one action validates the submitted form by its `intent` and hands it to performCaseFileIntent.
+import { parseWithZod } from "@conform-to/zod";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  data,
+  redirect,
+} from "@remix-run/node";
+import { type ShouldRevalidateFunction, useLoaderData, useSearchParams } from "@remix-run/react";
+import { hasPermission } from "../../workflows/permissions";
+import { performCaseFileIntent } from "~/case-file.server";
+import { CaseEventForms } from "~/components/case-file/event-forms";
+import { CaseHeader, PhaseStepper, StatusBanners } from "~/components/case-file/header";
+import { useCaseFileActionData } from "~/components/case-file/intent-form";
+import {
+  AssessmentSection,
+  ConsentsSection,
+  ContactsSection,
+  FollowUpsSection,
+  GoalsSection,
+  IdentitySection,
+  PersonalDataSection,
+  ReferralsSection,
+  TimelineSection,
+} from "~/components/case-file/sections";
+import { loadCaseFile } from "~/db.server";
+import { notFound, requireUser } from "~/guards.server";
+import {
+  CASE_FILE_SCHEMAS,
+  CONFIRMATIONS,
+  type CaseFileActionData,
+  type CaseFileValue,
+  formIdFor,
+  isCaseEventIntent,
+  isCaseFileIntent,
+  targetIdOf,
+} from "~/schemas/case-file";
 
-export const meta: MetaFunction = () => [{ title: "Fallakte – KIM Fallmanagement" }];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const meta: MetaFunction<typeof loader> = ({ data: file }) => [
+  { title: file ? `Fallakte ${file.client.aktenzeichen} – KIM Fallmanagement` : "Fallakte – KIM Fallmanagement" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, ["read:case:own", "read:case:any"]);
-  const caseId = params.caseId ?? "";
-  const header = UUID.test(caseId) ? await findCaseHeader(context.db, user, caseId) : undefined;
-  await writeAudit(context.db, {
-    actorId: user.id,
-    actorRole: user.role,
-    action: "case.read",
-    objectType: "case",
-    objectId: UUID.test(caseId) ? caseId : null,
-    outcome: header ? "allowed" : "denied",
-  });
-  if (!header) notFound();
-  return { header };
+  const user = await requireUser(request, context);
+  const file = await loadCaseFile(context.db, user, params.caseId ?? "");
+  if (!file) notFound();
+  return file;
 }
 
-export default function CaseFile() {
-  const { header } = useLoaderData<typeof loader>();
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const caseId = params.caseId ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (!isCaseFileIntent(intent)) {
+    throw new Response("Unbekannter Schritt.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  const formId = formIdFor(intent, targetIdOf(formData));
+  const submission = parseWithZod(formData, { schema: CASE_FILE_SCHEMAS[intent] });
+  if (submission.status !== "success") {
+    return data<CaseFileActionData>({ formId, result: submission.reply() }, { status: 400 });
+  }
+  const outcome = await performCaseFileIntent(context.db, user, caseId, submission.value as CaseFileValue);
+  if (outcome.ok) {
+    const token = Date.now().toString(36);
+    throw redirect(outcome.stillVisible ? `/faelle/${caseId}?ok=${intent}&t=${token}` : `/faelle?ok=${intent}`);
+  }
+  if (outcome.status === 404) notFound();
+  return data<CaseFileActionData>(
+    {
+      formId,
+      result: submission.reply({ formErrors: [outcome.message] }),
+      stale: outcome.stale,
+      ...(outcome.currentPhase ? { currentPhase: outcome.currentPhase } : {}),
+    },
+    { status: outcome.status },
+  );
+}
+
+/** After a refused submit (403/409/422) the page shows the case as it is now: reload the loader data. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  actionStatus === 403 || actionStatus === 409 || actionStatus === 422 ? true : defaultShouldRevalidate;
+
+export default function CaseFilePage() {
+  const file = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const actionData = useCaseFileActionData();
+  const ok = searchParams.get("ok");
+  const confirmation =
+    ok && isCaseFileIntent(ok)
+      ? CONFIRMATIONS[ok]
+      : searchParams.get("angelegt") === "1"
+        ? "Die Aufnahme wurde angelegt. Als Nächstes: den Erstkontakt dokumentieren."
+        : null;
+  // A new token after every successful submit remounts the forms, so they start empty again.
+  const resetKey = searchParams.get("t") ?? "";
+  const failedIntent = actionData?.formId.replace(/^cf-([A-Z_]+).*$/, "$1") ?? null;
+  const canWrite = hasPermission(file.viewer.role, "write:case:own") || hasPermission(file.viewer.role, "write:case:any");
+  const reclassifying = file.case.reclassificationRequired !== null;
+  const generalEvents = file.allowedEvents.filter(
+    (e) => !(reclassifying && (e === "RECLASSIFY" || e === "CLOSE_NOT_TARGET_GROUP")),
+  );
+  const showIdentity = file.case.targetGroup === "geduldete_identitaet" || file.identitySteps.length > 0;
   return (
-    <>
-      <h1>
-        {header.last_name}, {header.first_name} <span className="muted">({header.aktenzeichen})</span>
-      </h1>
-      <p>Phase: {CASE_PHASES.label[header.state]}</p>
-    </>
+    <div key={resetKey} className="case-file">
+      <CaseHeader file={file} />
+      <PhaseStepper file={file} />
+      {confirmation ? (
+        <p className="notice" role="status">
+          {confirmation}
+        </p>
+      ) : null}
+      <StatusBanners file={file} offered={file.allowedEvents} />
+      <nav className="case-toc" aria-label="Abschnitte der Fallakte">
+        <ul>
+          <li><a href="#naechste-schritte">Nächste Schritte</a></li>
+          <li><a href="#persoenliche-daten">Persönliche Daten</a></li>
+          <li><a href="#assessment">Assessment</a></li>
+          <li><a href="#ziele">Ziele</a></li>
+          <li><a href="#vermittlungen">Vermittlungen</a></li>
+          <li><a href="#einwilligungen">Einwilligungen</a></li>
+          <li><a href="#kontakte">Kontakte</a></li>
+          <li><a href="#wiedervorlagen">Wiedervorlagen</a></li>
+          {showIdentity ? <li><a href="#identitaetsklaerung">Identitätsklärung</a></li> : null}
+          <li><a href="#verlauf">Verlauf</a></li>
+          <li>
+            <a href={`/faelle/${file.case.id}/auskunft`} download>
+              Auskunft nach Art. 15 DSGVO herunterladen
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <section id="naechste-schritte" className="card case-section" aria-labelledby="naechste-schritte-title">
+        <h2 id="naechste-schritte-title">Nächste Schritte</h2>
+        <CaseEventForms
+          file={file}
+          events={generalEvents}
+          extra={
+            failedIntent && isCaseEventIntent(failedIntent) && !file.allowedEvents.includes(failedIntent) ? failedIntent : null
+          }
+        />
+      </section>
+      <PersonalDataSection file={file} canWrite={canWrite} />
+      <AssessmentSection file={file} />
+      <GoalsSection file={file} />
+      <ReferralsSection
+        file={file}
+        canWrite={canWrite}
+        canDocumentLegalBasis={hasPermission(file.viewer.role, "write:case:any")}
+        failedFormId={actionData?.formId ?? null}
+      />
+      <ConsentsSection file={file} canWrite={canWrite} />
+      <ContactsSection file={file} />
+      <FollowUpsSection file={file} canWrite={canWrite} />
+      {showIdentity ? <IdentitySection file={file} /> : null}
+      <TimelineSection file={file} />
+    </div>
   );
 }

@@ -1,0 +1,291 @@
+// The lifecycle steps of a case as forms: exactly the events the statechart allows now (the loader's
+// `allowedEvents`), each posting `intent=<EVENT_TYPE>` and the case's current `rowVersion`.
+import type { ReactNode } from "react";
+import { CASE_EVENT_LABELS } from "../../../workflows/case-machine";
+import {
+  CLOSURE_REASONS,
+  CONTACT_TYPES,
+  GOAL_STATUSES,
+  IDENTITY_STEPS,
+  NEED_DOMAINS,
+  NEED_LEVELS,
+  TARGET_GROUPS,
+} from "../../../workflows/vocabulary";
+import { CheckboxField, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
+import type { CaseFile } from "~/db.server";
+import { CASE_EVENT_SCHEMAS, type CaseEventIntent, formIdFor } from "~/schemas/case-file";
+import { Disclosure, IntentForm } from "./intent-form";
+
+/** Steps without input: one button each. */
+const BUTTON_ONLY = new Set<CaseEventIntent>([
+  "COMPLETE_ASSESSMENT",
+  "START_WORK",
+  "BEGIN_CLOSURE",
+  "CANCEL_CLOSURE",
+  "RESUME",
+]);
+
+/** Steps shown in the re-classification banner instead of the general list while a re-classification is pending. */
+export const RECLASSIFICATION_EVENTS: readonly CaseEventIntent[] = ["RECLASSIFY", "CLOSE_NOT_TARGET_GROUP"];
+
+const HINTS: Partial<Record<CaseEventIntent, string>> = {
+  CLASSIFY: "Die Voraussetzungen werden beim Speichern anhand der gültigen Zielgruppendefinition geprüft.",
+  RECLASSIFY: "Die Voraussetzungen werden beim Speichern anhand der gültigen Zielgruppendefinition geprüft.",
+  CLOSE: "Alle Ziele müssen bewertet sein, bevor der Fall abgeschlossen werden kann.",
+  PAUSE: "Zum Beispiel: Klient*in ist nicht erreichbar.",
+};
+
+function targetGroupOptions(file: CaseFile) {
+  return file.options.targetGroups.map((d) => ({
+    value: d.code,
+    label: `${TARGET_GROUPS.label[d.code]} (Definition v${d.version})`,
+  }));
+}
+
+function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
+  switch (intent) {
+    case "RECORD_CONTACT":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.RECORD_CONTACT} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.RECORD_CONTACT} submitLabel="Kontakt speichern">
+          {(f) => (
+            <>
+              <SelectField field={f.contactType} label="Art des Kontakts" options={optionsOf(CONTACT_TYPES)} required />
+              <TextField field={f.minutes} label="Dauer in Minuten" type="number" inputMode="numeric" required />
+              <CheckboxField field={f.withInterpreter} label="mit Dolmetscher*in" />
+              <TextareaField field={f.note} label="Notiz" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "REJECT_NOT_ELIGIBLE":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.REJECT_NOT_ELIGIBLE} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.REJECT_NOT_ELIGIBLE} submitLabel="Als nicht zuständig ablehnen" submitClassName="button button--danger">
+          {(f) => <TextareaField field={f.reason} label="Begründung" required />}
+        </IntentForm>
+      );
+    case "CLASSIFY":
+    case "RECLASSIFY":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS[intent]} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS[intent]} submitLabel={intent === "CLASSIFY" ? "Zielgruppe zuordnen" : "Neu zuordnen"}>
+          {(f) => (
+            <SelectField field={f.targetGroup} label="Zielgruppe" options={targetGroupOptions(file)} hint={HINTS[intent]} required />
+          )}
+        </IntentForm>
+      );
+    case "CLOSE_NOT_TARGET_GROUP":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.CLOSE_NOT_TARGET_GROUP} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.CLOSE_NOT_TARGET_GROUP} submitLabel="Fall abschließen (keine Zielgruppe)" submitClassName="button button--danger">
+          {(f) => <TextareaField field={f.note} label="Notiz zum Abschluss" />}
+        </IntentForm>
+      );
+    case "RECORD_ASSESSMENT":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.RECORD_ASSESSMENT} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.RECORD_ASSESSMENT} submitLabel="Einschätzung speichern">
+          {(f) => (
+            <>
+              <SelectField field={f.domain} label="Bedarfsfeld" options={optionsOf(NEED_DOMAINS)} required />
+              <SelectField field={f.level} label="Bedarf" options={optionsOf(NEED_LEVELS)} required />
+              <TextareaField field={f.note} label="Notiz" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "AGREE_GOAL":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.AGREE_GOAL} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.AGREE_GOAL} submitLabel="Ziel vereinbaren">
+          {(f) => (
+            <>
+              <TextField field={f.title} label="Ziel" required />
+              <SelectField field={f.domain} label="Bedarfsfeld" options={optionsOf(NEED_DOMAINS)} required />
+              <TextField field={f.targetDate} label="Zieldatum" type="date" />
+              <TextareaField field={f.description} label="Beschreibung" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "EVALUATE_GOAL":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.EVALUATE_GOAL} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.EVALUATE_GOAL} submitLabel="Bewertung speichern">
+          {(f) => (
+            <>
+              <SelectField
+                field={f.goalId}
+                label="Ziel"
+                options={file.goals.map((g) => ({
+                  value: g.id,
+                  label: `${g.title} (${GOAL_STATUSES.label[g.status]})`,
+                }))}
+                required
+              />
+              <SelectField
+                field={f.result}
+                label="Bewertung"
+                options={optionsOf(GOAL_STATUSES).filter((o) => o.value !== "vereinbart")}
+                required
+              />
+              <TextareaField field={f.note} label="Notiz zur Bewertung" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "CLOSE":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.CLOSE} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.CLOSE} submitLabel="Fall abschließen">
+          {(f) => (
+            <>
+              <SelectField
+                field={f.reason}
+                label="Abschlussgrund"
+                options={optionsOf(CLOSURE_REASONS).filter((o) => o.value !== "nicht_zustaendig")}
+                hint={HINTS.CLOSE}
+                required
+              />
+              <TextareaField field={f.note} label="Notiz zum Abschluss" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "TRANSFER":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.TRANSFER} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.TRANSFER} submitLabel="Fall übergeben">
+          {(f) => (
+            <>
+              <SelectField
+                field={f.toCaseManagerId}
+                label="Neue fallführende Casemanager*in"
+                options={file.options.transferTargets.map((u) => ({ value: u.id, label: u.name }))}
+                required
+              />
+              <TextareaField field={f.note} label="Notiz zur Übergabe" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "SET_DEPUTY":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.SET_DEPUTY} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.SET_DEPUTY} submitLabel="Vertretung speichern"
+          defaultValue={{ deputyId: file.case.deputy?.id ?? "" }}>
+          {(f) => (
+            <SelectField
+              field={f.deputyId}
+              label="Vertretung"
+              hint="Casemanager*innen derselben Organisation"
+              options={[
+                { value: "keine", label: "Keine Vertretung" },
+                ...file.options.deputyCandidates.map((u) => ({ value: u.id, label: u.name })),
+              ]}
+              required
+            />
+          )}
+        </IntentForm>
+      );
+    case "PAUSE":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.PAUSE} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.PAUSE} submitLabel="Fall ruhend stellen">
+          {(f) => <TextareaField field={f.reason} label="Grund" hint={HINTS.PAUSE} required />}
+        </IntentForm>
+      );
+    case "RECORD_IDENTITY_STEP":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.RECORD_IDENTITY_STEP} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.RECORD_IDENTITY_STEP} submitLabel="Schritt speichern"
+          defaultValue={{ occurredOn: file.today }}>
+          {(f) => (
+            <>
+              <SelectField field={f.step} label="Schritt" options={optionsOf(IDENTITY_STEPS)} required />
+              <TextField field={f.occurredOn} label="Datum" type="date" required />
+              <TextareaField field={f.note} label="Notiz" />
+            </>
+          )}
+        </IntentForm>
+      );
+    case "REOPEN":
+      return (
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.REOPEN} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS.REOPEN} submitLabel="Fall wiedereröffnen">
+          {(f) => <TextareaField field={f.reason} label="Grund der Wiedereröffnung" required />}
+        </IntentForm>
+      );
+    default:
+      return null;
+  }
+}
+
+/** One step as a form: a plain button for steps without input, a disclosure with fields for the others. */
+export function CaseEventForm({ intent, file, note }: { intent: CaseEventIntent; file: CaseFile; note?: ReactNode }) {
+  if (BUTTON_ONLY.has(intent)) {
+    return (
+      <div className="step-button">
+        {note}
+        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS[intent]} hidden={{ rowVersion: file.case.rowVersion }}
+          label={CASE_EVENT_LABELS[intent]} submitLabel={CASE_EVENT_LABELS[intent]} className="inline-form" />
+      </div>
+    );
+  }
+  return (
+    <Disclosure summary={CASE_EVENT_LABELS[intent]} formId={formIdFor(intent)}>
+      {note}
+      {fieldsFor(intent, file)}
+    </Disclosure>
+  );
+}
+
+/**
+ * The "Nächste Schritte" list. `extra` is the step of a refused submit that the current state no longer
+ * offers: it stays on the page (with what was typed) and says so, instead of vanishing with the input.
+ */
+export function CaseEventForms({
+  file,
+  events,
+  extra,
+}: {
+  file: CaseFile;
+  events: readonly CaseEventIntent[];
+  extra?: CaseEventIntent | null;
+}) {
+  const buttons = events.filter((e) => BUTTON_ONLY.has(e));
+  const forms = events.filter((e) => !BUTTON_ONLY.has(e));
+  const stray = extra && !events.includes(extra) ? extra : null;
+  const strayNote = (
+    <p className="warning">Dieser Schritt ist im aktuellen Stand des Falls nicht mehr vorgesehen. Ihre Eingaben sind unten erhalten.</p>
+  );
+  if (events.length === 0 && !stray) {
+    return <p className="muted">In diesem Stand des Falls ist kein weiterer Schritt möglich.</p>;
+  }
+  return (
+    <>
+      {buttons.length ? (
+        <div className="button-row">
+          {buttons.map((intent) => (
+            <CaseEventForm key={intent} intent={intent} file={file} />
+          ))}
+        </div>
+      ) : null}
+      {forms.length || stray ? (
+        <ul className="step-list">
+          {forms.map((intent) => (
+            <li key={intent}>
+              <CaseEventForm intent={intent} file={file} />
+            </li>
+          ))}
+          {stray ? (
+            <li key={stray}>
+              <CaseEventForm intent={stray} file={file} note={strayNote} />
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
+    </>
+  );
+}

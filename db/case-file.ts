@@ -1,0 +1,399 @@
+// The client file (Fallakte): everything the page /faelle/:caseId shows, loaded in one call, scoped by
+// caseVisibleTo and audited ("case.read" allowed or denied). Nothing here changes a case.
+import type { Kysely } from "kysely";
+import {
+  type CaseEventType,
+  allowedCaseEvents,
+  ageOnDate,
+  restoreCaseSnapshot,
+} from "../workflows/case-machine";
+import { hasPermission } from "../workflows/permissions";
+import {
+  type ReferralEventType,
+  allowedReferralEvents,
+  refuseConsent,
+  restoreReferralSnapshot,
+} from "../workflows/referral-machine";
+import type { CasePhase, TargetGroup } from "../workflows/vocabulary";
+import { type Actor, caseVisibleTo } from "./access";
+import { writeAudit } from "./audit";
+import { berlinDate, currentDefinition } from "./case-service";
+import type { Database } from "./schema";
+
+const DAY_MS = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Case events the client file offers as forms. FLAG_RECLASSIFICATION is raised by the daily job only;
+ * TRANSFER needs "assign:case:any" (coordinators).
+ */
+export function offeredCaseEvents(allowed: readonly CaseEventType[], actor: Actor): OfferedCaseEventType[] {
+  return allowed.filter((type): type is OfferedCaseEventType => {
+    if (type === "FLAG_RECLASSIFICATION") return false;
+    if (type === "TRANSFER") return hasPermission(actor.role, "assign:case:any");
+    return true;
+  });
+}
+
+/** Case events a user can ask for (the re-classification flag comes from the daily job only). */
+export type OfferedCaseEventType = Exclude<CaseEventType, "FLAG_RECLASSIFICATION">;
+
+function iso(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
+
+function findVisibleCase(db: Kysely<Database>, actor: Actor, caseId: string) {
+  return db
+    .selectFrom("cases")
+    .innerJoin("clients", "clients.id", "cases.client_id")
+    .innerJoin("municipalities", "municipalities.id", "clients.municipality_id")
+    .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
+    .leftJoin("users as deputy", "deputy.id", "cases.deputy_id")
+    .leftJoin("target_group_definitions as tgd", "tgd.id", "cases.target_group_definition_id")
+    .select([
+      "cases.id",
+      "cases.client_id",
+      "cases.state",
+      "cases.row_version",
+      "cases.snapshot",
+      "cases.target_group",
+      "cases.referral_source",
+      "cases.increased_need_documented",
+      "cases.opened_at",
+      "cases.closed_at",
+      "cases.closure_reason",
+      "cases.first_contact_at",
+      "cases.reclassification_required",
+      "cases.case_manager_id",
+      "cases.deputy_id",
+      "cm.display_name as case_manager_name",
+      "cm.organisation_id as case_manager_organisation_id",
+      "deputy.display_name as deputy_name",
+      "tgd.version as definition_version",
+      "clients.aktenzeichen",
+      "clients.first_name",
+      "clients.last_name",
+      "clients.birth_date",
+      "clients.birth_date_estimated",
+      "clients.gender",
+      "clients.nationality",
+      "clients.languages",
+      "clients.interpreter_needed",
+      "clients.municipality_id",
+      "municipalities.name as municipality_name",
+      "clients.residence_status",
+      "clients.arrival_date",
+      "clients.unaccompanied",
+      "clients.phone",
+      "clients.email",
+      "clients.address",
+      // Exact text of the timestamp (microseconds included): the optimistic-lock token of the personal data.
+      (eb) => eb.cast<string>("clients.updated_at", "text").as("client_version"),
+    ])
+    .where("cases.id", "=", caseId)
+    .where((eb) => caseVisibleTo(eb, actor))
+    .executeTakeFirst();
+}
+
+type VisibleCase = NonNullable<Awaited<ReturnType<typeof findVisibleCase>>>;
+
+async function loadSections(db: Kysely<Database>, row: VisibleCase) {
+  const caseId = row.id;
+  const [assessments, goals, referrals, contacts, followUps, consents, identitySteps, events] = await Promise.all([
+    db
+      .selectFrom("assessments")
+      .leftJoin("users", "users.id", "assessments.assessed_by")
+      .select([
+        "assessments.need_domain",
+        "assessments.level",
+        "assessments.note",
+        "assessments.assessed_at",
+        "users.display_name as assessed_by_name",
+      ])
+      .where("assessments.case_id", "=", caseId)
+      .execute(),
+    db
+      .selectFrom("goals")
+      .select([
+        "id",
+        "need_domain",
+        "title",
+        "description",
+        "status",
+        "agreed_at",
+        "target_date",
+        "evaluated_at",
+        "evaluation_note",
+      ])
+      .where("case_id", "=", caseId)
+      .orderBy("agreed_at")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("referrals")
+      .innerJoin("partners", "partners.id", "referrals.partner_id")
+      .leftJoin("goals", "goals.id", "referrals.goal_id")
+      .select([
+        "referrals.id",
+        "referrals.partner_id",
+        "partners.name as partner_name",
+        "referrals.need_domain",
+        "referrals.goal_id",
+        "goals.title as goal_title",
+        "referrals.status",
+        "referrals.snapshot",
+        "referrals.row_version",
+        "referrals.shares_data",
+        "referrals.consent_id",
+        "referrals.legal_basis",
+        "referrals.note",
+        "referrals.decline_reason",
+        "referrals.planned_at",
+        "referrals.sent_at",
+        "referrals.accepted_at",
+        "referrals.ended_at",
+      ])
+      .where("referrals.case_id", "=", caseId)
+      .orderBy("referrals.planned_at", "desc")
+      .orderBy("referrals.id")
+      .execute(),
+    db
+      .selectFrom("contacts")
+      .leftJoin("users", "users.id", "contacts.created_by")
+      .select([
+        "contacts.id",
+        "contacts.contact_type",
+        "contacts.with_interpreter",
+        "contacts.occurred_at",
+        "contacts.minutes",
+        "contacts.note",
+        "users.display_name as created_by_name",
+      ])
+      .where("contacts.case_id", "=", caseId)
+      .orderBy("contacts.occurred_at", "desc")
+      .orderBy("contacts.id")
+      .execute(),
+    db
+      .selectFrom("follow_ups")
+      .select(["id", "due_on", "note", "done_at", "created_at"])
+      .where("case_id", "=", caseId)
+      .orderBy("done_at", (ob) => ob.desc().nullsFirst())
+      .orderBy("due_on")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("consents")
+      .innerJoin("partners", "partners.id", "consents.partner_id")
+      .select([
+        "consents.id",
+        "consents.partner_id",
+        "partners.name as partner_name",
+        "consents.scope",
+        "consents.given_at",
+        "consents.given_by",
+        "consents.given_by_name",
+        "consents.valid_until",
+        "consents.revoked_at",
+      ])
+      .where("consents.client_id", "=", row.client_id)
+      .orderBy("consents.given_at", "desc")
+      .orderBy("consents.id")
+      .execute(),
+    db
+      .selectFrom("identity_steps")
+      .select(["id", "step", "occurred_on", "note"])
+      .where("case_id", "=", caseId)
+      .orderBy("occurred_on")
+      .orderBy("created_at")
+      .execute(),
+    db
+      .selectFrom("case_events")
+      .leftJoin("users", "users.id", "case_events.actor_id")
+      .select([
+        "case_events.id",
+        "case_events.seq",
+        "case_events.type",
+        "case_events.from_state",
+        "case_events.to_state",
+        "case_events.occurred_at",
+        "users.display_name as actor_name",
+      ])
+      .where("case_events.case_id", "=", caseId)
+      .orderBy("case_events.seq", "desc")
+      .execute(),
+  ]);
+  return { assessments, goals, referrals, contacts, followUps, consents, identitySteps, events };
+}
+
+async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase, today: string) {
+  const canTransfer = hasPermission(actor.role, "assign:case:any");
+  const deputyOrganisation =
+    row.case_manager_organisation_id ??
+    (await db.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirst())
+      ?.organisation_id ??
+    null;
+  const [partners, municipalities, caseManagers, definitions] = await Promise.all([
+    db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
+    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
+    db
+      .selectFrom("users")
+      .select(["id", "display_name", "organisation_id"])
+      .where("role", "=", "case_manager")
+      .where("active", "=", true)
+      .orderBy("display_name")
+      .execute(),
+    Promise.all(
+      (["umf", "geduldete_identitaet", "neuzugewanderte_erhoeht"] as const).map(async (code) => {
+        const found = await currentDefinition(db, code, today);
+        return found ? { code, version: found.definition.version } : null;
+      }),
+    ),
+  ]);
+  const others = caseManagers.filter((u) => u.id !== row.case_manager_id);
+  return {
+    partners,
+    municipalities,
+    deputyCandidates: others
+      .filter((u) => u.organisation_id === deputyOrganisation)
+      .map((u) => ({ id: u.id, name: u.display_name })),
+    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name })) : [],
+    targetGroups: definitions.filter((d): d is { code: TargetGroup; version: number } => d !== null),
+  };
+}
+
+export interface LoadCaseFileOptions {
+  /** The current time (ISO); decides REOPEN's time guard, ages, days open and consent validity. */
+  now?: string;
+}
+
+/**
+ * Everything the client file shows, or undefined when the case does not exist or the actor may not see
+ * it (also for steering and admin). Every call writes one "case.read" audit row, allowed or denied.
+ */
+export async function loadCaseFile(
+  db: Kysely<Database>,
+  actor: Actor,
+  caseId: string,
+  options: LoadCaseFileOptions = {},
+) {
+  const now = options.now ?? new Date().toISOString();
+  const validId = UUID.test(caseId);
+  const row = validId ? await findVisibleCase(db, actor, caseId) : undefined;
+  await writeAudit(db, {
+    actorId: actor.id,
+    actorRole: actor.role,
+    action: "case.read",
+    objectType: "case",
+    objectId: validId ? caseId : null,
+    outcome: row ? "allowed" : "denied",
+  });
+  if (!row) return undefined;
+
+  const today = berlinDate(now);
+  const [sections, options_] = await Promise.all([loadSections(db, row), loadOptions(db, actor, row, today)]);
+  const snapshot = restoreCaseSnapshot(row.snapshot);
+  const context = snapshot.context;
+  const nowMs = new Date(now).getTime();
+  const openedMs = row.opened_at.getTime();
+  const endMs = row.closed_at ? row.closed_at.getTime() : nowMs;
+
+  const referrals = sections.referrals.map(({ snapshot: persisted, ...r }) => {
+    const referralSnapshot = restoreReferralSnapshot(persisted);
+    // A closed case is read-only: its referrals are shown, not changed.
+    const allowed: ReferralEventType[] = row.state === "closed" ? [] : allowedReferralEvents(referralSnapshot);
+    return {
+      ...r,
+      planned_at: iso(r.planned_at),
+      sent_at: iso(r.sent_at),
+      accepted_at: iso(r.accepted_at),
+      ended_at: iso(r.ended_at),
+      dataSharingBasis: referralSnapshot.context.dataSharingBasis,
+      allowedEvents: allowed,
+    };
+  });
+
+  const consents = sections.consents.map((c) => ({
+    ...c,
+    revoked_at: iso(c.revoked_at),
+    /** Null when the consent covers sending data to its partner now, else the German reason. */
+    problem: refuseConsent(
+      { partnerId: String(c.partner_id), givenAt: c.given_at, validUntil: c.valid_until, revokedAt: iso(c.revoked_at) },
+      String(c.partner_id),
+      now,
+    ),
+  }));
+
+  return {
+    now,
+    today,
+    /** Who is looking (the page hides what the server would refuse anyway). */
+    viewer: { role: actor.role },
+    case: {
+      id: row.id,
+      state: row.state as CasePhase,
+      rowVersion: row.row_version,
+      targetGroup: row.target_group,
+      definitionVersion: row.definition_version,
+      referralSource: row.referral_source,
+      increasedNeedDocumented: row.increased_need_documented,
+      openedAt: iso(row.opened_at) as string,
+      closedAt: iso(row.closed_at),
+      closureReason: row.closure_reason,
+      firstContactAt: iso(row.first_contact_at),
+      daysOpen: Math.max(0, Math.floor((endMs - openedMs) / DAY_MS)),
+      reclassificationRequired: row.reclassification_required,
+      reclassificationFlaggedAt: context.reclassificationFlaggedAt,
+      caseManager: row.case_manager_id ? { id: row.case_manager_id, name: row.case_manager_name ?? "" } : null,
+      deputy: row.deputy_id ? { id: row.deputy_id, name: row.deputy_name ?? "" } : null,
+      restingFrom: context.restingFrom,
+      restingSince: context.restingSince,
+      pauseReason: context.pauseReason,
+      closureFrom: context.closureFrom,
+      closureNote: context.closureNote,
+      lastContactAt: context.lastContactAt,
+      identityClarified: context.identityClarified,
+      reopenCount: context.reopenCount,
+    },
+    client: {
+      id: row.client_id,
+      version: row.client_version,
+      aktenzeichen: row.aktenzeichen,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      birthDate: row.birth_date,
+      birthDateEstimated: row.birth_date_estimated,
+      age: ageOnDate(row.birth_date, today),
+      gender: row.gender,
+      nationality: row.nationality,
+      languages: row.languages,
+      interpreterNeeded: row.interpreter_needed,
+      municipalityId: row.municipality_id,
+      municipalityName: row.municipality_name,
+      residenceStatus: row.residence_status,
+      arrivalDate: row.arrival_date,
+      unaccompanied: row.unaccompanied,
+      phone: row.phone,
+      email: row.email,
+      address: row.address,
+    },
+    /** The case events offered as forms now: the statechart's allowed events, minus what this actor may not do. */
+    allowedEvents: offeredCaseEvents(allowedCaseEvents(snapshot, now), actor),
+    assessments: sections.assessments.map((a) => ({ ...a, assessed_at: iso(a.assessed_at) as string })),
+    goals: sections.goals.map((g) => ({ ...g, agreed_at: iso(g.agreed_at) as string, evaluated_at: iso(g.evaluated_at) })),
+    referrals,
+    contacts: sections.contacts.map((c) => ({ ...c, occurred_at: iso(c.occurred_at) as string })),
+    followUps: sections.followUps.map((f) => ({
+      ...f,
+      done_at: iso(f.done_at),
+      created_at: iso(f.created_at) as string,
+      overdue: f.done_at === null && f.due_on < today,
+    })),
+    consents,
+    identitySteps: sections.identitySteps,
+    timeline: sections.events.map((e) => ({ ...e, occurred_at: iso(e.occurred_at) as string })),
+    options: options_,
+  };
+}
+
+export type CaseFile = NonNullable<Awaited<ReturnType<typeof loadCaseFile>>>;
