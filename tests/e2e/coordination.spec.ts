@@ -256,6 +256,8 @@ test.describe("structural findings", () => {
 
     // the case manager may not change the status, not even by posting directly
     await mine.getByRole("link", { name: title }).click();
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page).toHaveURL(/\/huerden\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("button", { name: "Für die Lenkungsgruppe vormerken" })).toHaveCount(0);
     const direct = await page.request.post(page.url(), {
       form: { intent: "review", fromStatus: "gemeldet", status: "erledigt" },
