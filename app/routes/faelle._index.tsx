@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigate } from "@remix-run/react";
 import {
   type ColumnDef,
   type SortingState,
@@ -8,7 +8,7 @@ import {
   getCoreRowModel,
   useReactTable,
 } from "@tanstack/react-table";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { listCaseload } from "~/db.server";
 import { can, requirePermission } from "~/guards.server";
 import {
@@ -76,11 +76,13 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
   const columns: ColumnDef<Row>[] = [
     {
       id: "aktenzeichen",
+      accessorFn: (row) => row.aktenzeichen,
       header: SORT_LABELS.aktenzeichen,
       cell: ({ row }) => <Link to={`/faelle/${row.original.id}`}>{row.original.aktenzeichen}</Link>,
     },
     {
       id: "name",
+      accessorFn: (row) => `${row.lastName}, ${row.firstName}`,
       header: SORT_LABELS.name,
       cell: ({ row }) => (
         <>
@@ -96,6 +98,7 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
     },
     {
       id: "alter",
+      accessorFn: (row) => row.age,
       header: SORT_LABELS.alter,
       meta: { numeric: true },
       cell: ({ row }) =>
@@ -110,6 +113,7 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
     },
     {
       id: "zielgruppe",
+      accessorFn: (row) => row.targetGroup,
       header: SORT_LABELS.zielgruppe,
       cell: ({ row }) =>
         row.original.targetGroup ? (
@@ -118,10 +122,22 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
           <span className="muted">noch offen</span>
         ),
     },
-    { id: "phase", header: SORT_LABELS.phase, cell: ({ row }) => CASE_PHASES.label[row.original.phase] },
-    { id: "offen", header: SORT_LABELS.offen, meta: { numeric: true }, cell: ({ row }) => row.original.daysOpen },
+    {
+      id: "phase",
+      accessorFn: (row) => row.phase,
+      header: SORT_LABELS.phase,
+      cell: ({ row }) => CASE_PHASES.label[row.original.phase],
+    },
+    {
+      id: "offen",
+      accessorFn: (row) => row.daysOpen,
+      header: SORT_LABELS.offen,
+      meta: { numeric: true },
+      cell: ({ row }) => row.original.daysOpen,
+    },
     {
       id: "wiedervorlage",
+      accessorFn: (row) => row.nextFollowUp,
       header: SORT_LABELS.wiedervorlage,
       cell: ({ row }) => {
         const due = row.original.nextFollowUp;
@@ -139,6 +155,7 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
     },
     {
       id: "kontakt",
+      accessorFn: (row) => row.lastContactOn,
       header: SORT_LABELS.kontakt,
       cell: ({ row }) =>
         row.original.lastContactOn ? germanDate(row.original.lastContactOn) : <span className="muted">noch keiner</span>,
@@ -147,6 +164,7 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
   if (supervising) {
     columns.push({
       id: "casemanager",
+      accessorFn: (row) => row.caseManagerName,
       header: "Casemanager*in",
       enableSorting: false,
       cell: ({ row }) => row.original.caseManagerName ?? <span className="muted">nicht zugewiesen</span>,
@@ -160,7 +178,30 @@ const FILTER_FORM_ID = "faelle-filter";
 export default function CaseList() {
   const { rows, total, pageCount, query, municipalities, today, ignored, supervising } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
-  const location = useLocation();
+  const formRef = useRef<HTMLFormElement>(null);
+  // The filter fields follow the URL (back button, "Filter zurücksetzen", deep links) without remounting,
+  // so the keyboard focus stays where it was.
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const P = CASELOAD_PARAMS;
+    const values: Record<string, string> = {
+      [P.search]: query.search,
+      [P.phase]: query.phase ?? "",
+      [P.targetGroup]: query.targetGroup ?? "",
+      [P.municipalityId]: query.municipalityId ? String(query.municipalityId) : "",
+      [P.followUp]: query.followUp ?? "",
+      [P.pageSize]: String(query.pageSize),
+    };
+    for (const [name, value] of Object.entries(values)) {
+      const field = form.elements.namedItem(name);
+      if ((field instanceof HTMLInputElement || field instanceof HTMLSelectElement) && field.value !== value) {
+        field.value = value;
+      }
+    }
+    const closed = form.elements.namedItem(P.includeClosed);
+    if (closed instanceof HTMLInputElement) closed.checked = query.includeClosed;
+  }, [query]);
   const columns = useMemo(() => columnsFor(today, supervising), [today, supervising]);
   const sorting: SortingState = [{ id: query.sort, desc: query.desc }];
   const go = (changes: Partial<CaseloadQuery>) => navigate(`/faelle${caseloadSearch(query as CaseloadQuery, changes)}`);
@@ -205,7 +246,7 @@ export default function CaseList() {
         method="get"
         action="/faelle"
         id={FILTER_FORM_ID}
-        key={location.search}
+        ref={formRef}
         className="filters card"
         role="search"
         aria-label="Fälle filtern"

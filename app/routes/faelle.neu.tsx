@@ -104,7 +104,7 @@ export default function NewIntake() {
           <div className="stack-inner">
             <TextField field={fields.firstName} label="Vorname" required autoComplete="off" />
             <TextField field={fields.lastName} label="Nachname" required autoComplete="off" />
-            <TextField field={fields.birthDate} label="Geburtsdatum" type="date" hint="Format TT.MM.JJJJ" />
+            <TextField field={fields.birthDate} label="Geburtsdatum" hint="Format TT.MM.JJJJ, z. B. 05.03.2001" autoComplete="off" />
             <CheckboxField
               field={fields.birthDateEstimated}
               label="Geburtsdatum ist geschätzt"
@@ -131,7 +131,7 @@ export default function NewIntake() {
               options={optionsOf(RESIDENCE_STATUSES)}
               required
             />
-            <TextField field={fields.arrivalDate} label="Einreisedatum" type="date" hint="Format TT.MM.JJJJ" />
+            <TextField field={fields.arrivalDate} label="Einreisedatum" hint="Format TT.MM.JJJJ, z. B. 05.03.2001" autoComplete="off" />
             <CheckboxField
               field={fields.unaccompanied}
               label="Unbegleitet eingereist (ohne Eltern)"

@@ -14,11 +14,19 @@ function isCalendarDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+/** "5.3.2001" or "05.03.2001" (as typed in Germany) or "2001-03-05" → "2001-03-05"; anything else unchanged. */
+export function toIsoDate(value: string): string {
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value.trim());
+  if (!german) return value.trim();
+  const [, d = "", m = "", y = ""] = german;
+  return `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+}
+
 const pastDate = (label: string) =>
   z
     .string()
-    .trim()
-    .refine(isCalendarDate, `Bitte geben Sie ${label} als gültiges Datum ein (TT.MM.JJJJ).`)
+    .transform(toIsoDate)
+    .refine(isCalendarDate, `Bitte geben Sie ${label} als gültiges Datum im Format TT.MM.JJJJ ein.`)
     .refine((v) => v >= "1900-01-01", `${label[0]?.toUpperCase()}${label.slice(1)} darf nicht vor 1900 liegen.`)
     .refine((v) => v <= berlinToday(), `${label[0]?.toUpperCase()}${label.slice(1)} darf nicht in der Zukunft liegen.`)
     .optional();
