@@ -323,3 +323,106 @@ export type FollowUp = Selectable<FollowUpsTable>;
 export type IdentityStepRow = Selectable<IdentityStepsTable>;
 export type StructuralFinding = Selectable<StructuralFindingsTable>;
 export type TargetGroupDefinitionRow = Selectable<TargetGroupDefinitionsTable>;
+
+// Evaluation views (migration 0002) for the Lenkungsgruppe report. Kept out of `Database`, which lists
+// exactly the base tables (tests/integration/schema.test.ts); report queries use
+// `db.withTables<ReportViews>()`. Read-only: no Insertable/Updateable.
+type DateOnly = ColumnType<DateString, never, never>;
+type ReadTimestamp = ColumnType<Date, never, never>;
+type IntakeDecision = "aufgenommen" | "nicht_zustaendig" | "keine_zielgruppe" | "offen";
+
+export interface ReportCaseFactsView {
+  case_id: string;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+  state: CasePhase;
+  opened_at: ReadTimestamp;
+  opened_on: DateOnly;
+  first_contact_at: ReadTimestamp | null;
+  days_to_first_contact: number | null;
+  closed_at: ReadTimestamp | null;
+  closure_reason: ClosureReason | null;
+  duration_days: number | null;
+  intake_decision: IntakeDecision;
+}
+
+export interface ReportGoalFactsView {
+  goal_id: string;
+  need_domain: NeedDomain;
+  status: GoalStatus;
+  evaluated_at: ReadTimestamp;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+}
+
+export interface ReportReferralFactsView {
+  referral_id: string;
+  need_domain: NeedDomain;
+  status: ReferralStatus;
+  ended_at: ReadTimestamp;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+}
+
+export interface ReportIdentityFactsView {
+  case_id: string;
+  clarified_on: DateOnly;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+}
+
+export interface ReportUmfTransitionsView {
+  event_id: number;
+  occurred_at: ReadTimestamp;
+  target_group: TargetGroup;
+  municipality_id: number;
+  referral_source: ReferralSource;
+}
+
+export interface ReportFindingsView {
+  finding_id: string;
+  need_domain: NeedDomain;
+  status: FindingStatus;
+  affected_cases: number;
+  municipality_id: number | null;
+  target_group: TargetGroup | null;
+  reported_at: ReadTimestamp;
+}
+
+/** Open intervals [from_on, to_on) of a case with its case manager (null = unassigned intake). */
+export interface ReportOpenIntervalsView {
+  case_id: string;
+  /** seq of the lifecycle event that starts the interval */
+  seq: number;
+  case_manager_id: string | null;
+  from_on: DateOnly;
+  to_on: DateOnly | null;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+}
+
+export interface ReportRefreshStateView {
+  refreshed_at: ReadTimestamp;
+  last_event_id: number;
+}
+
+export type ReportViews = {
+  report_case_facts: ReportCaseFactsView;
+  report_goal_facts: ReportGoalFactsView;
+  report_referral_facts: ReportReferralFactsView;
+  report_identity_facts: ReportIdentityFactsView;
+  report_umf_transitions: ReportUmfTransitionsView;
+  report_findings: ReportFindingsView;
+  /** The interval definition computed from the event log on every read (reference for the materialised one). */
+  report_open_intervals_live: ReportOpenIntervalsView;
+  /** Materialised report_open_intervals_live, refreshed by refresh_report_views(). */
+  report_open_intervals: ReportOpenIntervalsView;
+  report_refresh_state: ReportRefreshStateView;
+};
+
+export type ReportDatabase = Database & ReportViews;

@@ -1,0 +1,59 @@
+// What the report page and the exports load: the validated request, the fresh views and the report,
+// published (suppressed for the steering role) before it leaves the server.
+import type { AppLoadContext } from "@remix-run/node";
+import {
+  type PublishedReport,
+  buildReport,
+  ensureReportViewsFresh,
+  listReportMunicipalities,
+  publishReport,
+} from "~/db.server";
+import { hasPermission } from "../../workflows/permissions";
+import type { Role } from "../../workflows/vocabulary";
+import { type ParsedReportRequest, parseReportQuery } from "./query.server";
+
+/** Coordinators (read:report:detail) see exact figures; everyone else with report access a suppressed report. */
+export function mustSuppress(role: Role): boolean {
+  return !hasPermission(role, "read:report:detail");
+}
+
+export interface ReportLoadOptions {
+  /** Today (Europe/Berlin), for tests; default the real today. */
+  today?: string;
+  now?: Date;
+}
+
+export type ReportLoadResult =
+  | {
+      ok: true;
+      request: ParsedReportRequest;
+      report: PublishedReport;
+      municipalities: { id: number; name: string }[];
+    }
+  | {
+      ok: false;
+      submission: ReturnType<typeof parseReportQuery>["submission"];
+      municipalities: { id: number; name: string }[];
+    };
+
+export async function loadReport(
+  db: AppLoadContext["db"],
+  user: { role: Role },
+  params: URLSearchParams,
+  options: ReportLoadOptions = {},
+): Promise<ReportLoadResult> {
+  const municipalities = await listReportMunicipalities(db);
+  const parsed = parseReportQuery(params, { municipalityIds: municipalities.map((m) => m.id), today: options.today });
+  if (!parsed.ok) return { ok: false, submission: parsed.submission, municipalities };
+  await ensureReportViewsFresh(db, { now: options.now });
+  const raw = await buildReport(db, parsed.request.filter, parsed.request.split, {
+    asOf: options.today,
+    now: options.now,
+  });
+  return {
+    ok: true,
+    request: parsed.request,
+    report: publishReport(raw, { suppress: mustSuppress(user.role) }),
+    municipalities,
+  };
+}

@@ -1,0 +1,11 @@
+// The Lenkungsgruppe evaluation, as the app sees it (re-exported by app/db.server.ts). Query functions
+// and period helpers are imported from their modules directly where needed (tests, app/reports/).
+export { FIGURES as REPORT_FIGURES, REPORT_SECTIONS, SPLIT_LABELS as REPORT_SPLIT_LABELS, SUPPRESSION_NOTE } from "./definitions";
+export type { FigureKind as ReportFigureKind, ReportSection } from "./definitions";
+export type { ReportFilter, SplitDimension as ReportSplitDimension } from "./period";
+export { ensureReportViewsFresh, getReportFreshness, refreshReportViews } from "./refresh";
+export type { ReportFreshness } from "./refresh";
+export { buildReport, listReportMunicipalities } from "./report";
+export type { RawReport, ReportGroup, ReportPeriod } from "./report";
+export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
+export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";

@@ -1,0 +1,231 @@
+// Benchmark of the Lenkungsgruppe report at NRW scale: loads the demo generator's cases into a fresh
+// PostgreSQL database, then measures every report query, the team overview and the whole report
+// loader (median of N runs), each also as a ratio to one sequential scan of case_events.
+//
+// Usage: npm run bench [-- --cases 250000] [--runs 7] [--reuse]
+//   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): the server; the
+//   benchmark creates (drops first) the database kim_bench there. --reuse keeps an existing kim_bench
+//   that already holds the requested number of cases (loading 250,000 cases takes a while) and only
+//   re-creates the evaluation views of migration 0002.
+// Target on a 2-core machine: each report query < 300 ms, the whole report < 1 s.
+import os from "node:os";
+import { type Kysely, sql } from "kysely";
+import { loadReport } from "../../app/reports/report.server";
+import { openDatabase } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+import * as evaluationViews from "../../db/migrations/0002-evaluation-views";
+import type { ReportFilter, SplitDimension } from "../../db/reports/period";
+import { berlinToday, yearPeriod } from "../../db/reports/period";
+import {
+  queryCaseload,
+  queryClosures,
+  queryFindings,
+  queryGoals,
+  queryIdentitiesClarified,
+  queryReach,
+  queryReferrals,
+  queryStaff,
+  queryUmfTransitions,
+} from "../../db/reports/queries";
+import { getReportFreshness, refreshReportViews } from "../../db/reports/refresh";
+import type { Database } from "../../db/schema";
+import { seedCases } from "../../db/seed/cases";
+import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
+import { getTeamOverview } from "../../db/team";
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const cases = Number(argument("cases") ?? 250_000);
+const runs = Number(argument("runs") ?? 7);
+const reuse = process.argv.includes("--reuse");
+if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(runs) || runs < 1) {
+  console.error("usage: npm run bench -- [--cases N] [--runs N] [--reuse]");
+  process.exit(2);
+}
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DB_NAME = "kim_bench";
+const QUERY_TARGET_MS = 300;
+const REPORT_TARGET_MS = 1000;
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function timed<T>(run: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const result = await run();
+  return [performance.now() - t0, result];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** One warm-up, then `runs` timed runs. */
+async function measure(run: () => Promise<unknown>): Promise<{ median: number; min: number; max: number }> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await timed(run))[0]);
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+}
+
+async function prepareDatabase(): Promise<{ db: Kysely<Database>; close: () => Promise<void> }> {
+  const url = new URL(serverUrl);
+  url.pathname = `/${DB_NAME}`;
+  const admin = await openDatabase({ databaseUrl: serverUrl, maxConnections: 1 });
+  try {
+    const exists = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_database WHERE datname = ${DB_NAME}`.execute(admin.db);
+    if (reuse && Number(exists.rows[0]?.n) > 0) {
+      const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+      const have = await handle.db
+        .selectFrom("cases")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirst()
+        .catch(() => undefined);
+      if (Number(have?.n ?? 0) === cases) {
+        log(`reusing ${DB_NAME} with ${cases.toLocaleString("de-DE")} cases; re-creating the evaluation views`);
+        await migrateToLatest(handle.db);
+        // the views as the code defines them now, should migration 0002 have changed since the load
+        const migrationDb = handle.db as unknown as Kysely<unknown>;
+        await evaluationViews.down(migrationDb);
+        await evaluationViews.up(migrationDb);
+        return { db: handle.db, close: handle.close };
+      }
+      await handle.close();
+    }
+    await sql`DROP DATABASE IF EXISTS ${sql.id(DB_NAME)} WITH (FORCE)`.execute(admin.db);
+    await sql`CREATE DATABASE ${sql.id(DB_NAME)}`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+  await migrateToLatest(handle.db);
+  await seedReferenceData(handle.db);
+  await seedDemoUsers(handle.db);
+  log(`loading ${cases.toLocaleString("de-DE")} cases with the demo generator …`);
+  const [loadMs, loaded] = await timed(() => seedCases(handle.db, { count: cases, log, seed: 20210208 }));
+  log(`loaded ${loaded.cases.toLocaleString("de-DE")} cases, ${loaded.events.toLocaleString("de-DE")} events in ${seconds(loadMs)}`);
+  return { db: handle.db, close: handle.close };
+}
+
+const { db, close } = await prepareDatabase();
+try {
+  await sql`ANALYZE`.execute(db);
+  const [refreshMs] = await timed(() => refreshReportViews(db));
+  const freshness = await getReportFreshness(db);
+  const sizes = await sql<{ cases: number; events: number; intervals: number; events_size: string }>`
+    SELECT (SELECT count(*) FROM cases) AS cases, (SELECT count(*) FROM case_events) AS events,
+      (SELECT count(*) FROM report_open_intervals) AS intervals,
+      pg_size_pretty(pg_total_relation_size('case_events')) AS events_size`.execute(db);
+  const size = sizes.rows[0];
+  log(
+    `database: ${Number(size?.cases).toLocaleString("de-DE")} cases, ${Number(size?.events).toLocaleString("de-DE")} events ` +
+      `(${size?.events_size}), ${Number(size?.intervals).toLocaleString("de-DE")} open intervals; ${os.cpus().length} CPUs`,
+  );
+  log(`refresh_report_views(): ${seconds(refreshMs)} (pending events after: ${freshness.pendingEvents})`);
+
+  // The yardstick: one sequential scan of case_events on this database.
+  const seqScan = await measure(() =>
+    db.connection().execute(async (c) => {
+      await sql`SET enable_indexscan = off`.execute(c);
+      await sql`SET enable_indexonlyscan = off`.execute(c);
+      await sql`SET enable_bitmapscan = off`.execute(c);
+      await sql`SELECT count(*) FROM case_events`.execute(c);
+      await sql`RESET ALL`.execute(c);
+    }),
+  );
+
+  // The report the steering group opens by default: the current year. The data cover the 24 months
+  // before today, so the previous year is the full-year case.
+  const today = berlinToday();
+  const year = Number(today.slice(0, 4));
+  const fullYear: ReportFilter = { ...yearPeriod(year - 1) };
+  const quarter: ReportFilter = { from: `${year - 1}-04-01`, to: `${year - 1}-06-30` };
+  const queries: [string, SplitDimension, (f: ReportFilter, s: SplitDimension) => Promise<unknown>][] = [
+    ["Erreichbarkeit (queryReach)", "none", (f, s) => queryReach(db, f, s)],
+    ["Abschlüsse, Falldauer (queryClosures)", "none", (f, s) => queryClosures(db, f, s)],
+    ["Zielerreichung (queryGoals)", "none", (f, s) => queryGoals(db, f, s)],
+    ["Vermittlungen (queryReferrals)", "none", (f, s) => queryReferrals(db, f, s)],
+    ["Identitäten (queryIdentitiesClarified)", "none", (f, s) => queryIdentitiesClarified(db, f, s)],
+    ["UMF mit 18 (queryUmfTransitions)", "none", (f, s) => queryUmfTransitions(db, f, s)],
+    ["Strukturelle Hürden (queryFindings)", "none", (f, s) => queryFindings(db, f, s)],
+    ["Auslastung (queryCaseload)", "none", (f, s) => queryCaseload(db, f, s, { asOf: today })],
+    ["Personal (queryStaff)", "none", () => queryStaff(db)],
+    ["Erreichbarkeit nach Kommune", "municipality", (f, s) => queryReach(db, f, s)],
+    ["Zielerreichung nach Monat", "month", (f, s) => queryGoals(db, f, s)],
+    ["Auslastung nach Monat", "month", (f, s) => queryCaseload(db, f, s, { asOf: today })],
+    ["Auslastung nach Kommune", "municipality", (f, s) => queryCaseload(db, f, s, { asOf: today })],
+  ];
+
+  interface Row {
+    name: string;
+    period: string;
+    median: number;
+    min: number;
+    max: number;
+    target: number | null;
+  }
+  const rows: Row[] = [];
+  for (const [name, split, run] of queries) {
+    for (const [label, filter] of [
+      ["Jahr", fullYear],
+      ["Quartal", quarter],
+    ] as const) {
+      if (split !== "none" && label === "Quartal") continue;
+      rows.push({ name, period: label, ...(await measure(() => run(filter, split))), target: QUERY_TARGET_MS });
+    }
+  }
+  // For comparison: the caseload computed from the event log on every request (why it is materialised).
+  rows.push({
+    name: "Auslastung ohne Materialisierung (live)",
+    period: "Jahr",
+    ...(await measure(() => queryCaseload(db, fullYear, "none", { asOf: today, source: "live" }))),
+    target: null,
+  });
+  rows.push({
+    name: "Teamübersicht (getTeamOverview)",
+    period: "heute",
+    ...(await measure(() => getTeamOverview(db, { today }))),
+    target: QUERY_TARGET_MS,
+  });
+  const params = (extra: Record<string, string>) =>
+    new URLSearchParams({ zeitraum: "jahr", jahr: String(year - 1), ...extra });
+  for (const [name, extra] of [
+    ["Ganzer Bericht (loadReport, Lenkungsgruppe)", {}],
+    ["Ganzer Bericht nach Kommune", { aufteilung: "kommune" }],
+    ["Ganzer Bericht nach Monat", { aufteilung: "monat" }],
+  ] as const) {
+    rows.push({
+      name,
+      period: "Jahr + Vorjahr",
+      ...(await measure(() => loadReport(db, { role: "steering" }, params(extra), { today }))),
+      target: REPORT_TARGET_MS,
+    });
+  }
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const num = (ms: number) => ms.toFixed(1).padStart(9);
+  console.log("");
+  console.log(
+    `${pad("Messung", 46)} ${pad("Zeitraum", 15)} ${"Median ms".padStart(9)} ${"min".padStart(9)} ${"max".padStart(9)} ${"× Scan".padStart(7)}  Ziel`,
+  );
+  console.log(
+    `${pad("Sequenzieller Scan case_events (Maßstab)", 46)} ${pad("–", 15)} ${num(seqScan.median)} ${num(seqScan.min)} ${num(seqScan.max)} ${"1,00".padStart(7)}`,
+  );
+  let failed = 0;
+  for (const r of rows) {
+    const ratio = (r.median / seqScan.median).toFixed(2).replace(".", ",");
+    const verdict = r.target === null ? "" : r.median < r.target ? `< ${r.target} ms ok` : `> ${r.target} ms ZU LANGSAM`;
+    if (r.target !== null && r.median >= r.target) failed++;
+    console.log(`${pad(r.name, 46)} ${pad(r.period, 15)} ${num(r.median)} ${num(r.min)} ${num(r.max)} ${ratio.padStart(7)}  ${verdict}`);
+  }
+  console.log("");
+  log(`${runs} runs each after one warm-up; ${failed === 0 ? "all targets met" : `${failed} target(s) missed`}`);
+  process.exitCode = failed === 0 ? 0 : 1;
+} finally {
+  await close();
+}
