@@ -18,14 +18,13 @@ import {
   CASE_PHASES,
   type CasePhase,
   type ContactType,
-  type Gender,
   type ReferralSource,
-  type ResidenceStatus,
   type Role,
   type TargetGroup,
 } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo } from "./access";
 import { writeAudit } from "./audit";
+import type { ClientChanges } from "./clients";
 import type { Database } from "./schema";
 import { getSetting } from "./settings";
 
@@ -382,23 +381,8 @@ export async function applyCaseEvent(
 }
 
 export interface OpenCaseInput {
-  client: {
-    firstName: string;
-    lastName: string;
-    birthDate: string | null;
-    birthDateEstimated: boolean;
-    gender: Gender;
-    nationality: string | null;
-    languages: string[];
-    interpreterNeeded: boolean;
-    municipalityId: number;
-    residenceStatus: ResidenceStatus;
-    arrivalDate: string | null;
-    unaccompanied: boolean;
-    phone: string | null;
-    email: string | null;
-    address: string | null;
-  };
+  /** The personal data of the new client: the same fields the client file edits later. */
+  client: ClientChanges;
   referralSource: ReferralSource;
   referralMunicipalityId: number | null;
   increasedNeedDocumented: boolean;
