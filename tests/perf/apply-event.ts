@@ -1,27 +1,14 @@
 // Measures applyCaseEvent on PostgreSQL: the median (and p95) of 1,000 RECORD_CONTACT events, each a full
 // transaction (lock, permission, pure transition, snapshot, event row, contact row, audit row).
 // Usage: npm run bench:apply  (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
-import { sql } from "kysely";
 import { applyCaseEvent, openCase } from "../../db/case-service";
-import { openDatabase } from "../../db/connection";
-import { migrateToLatest } from "../../db/migrate";
-import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
+import { createBenchDatabase, dropBenchDatabase } from "./harness";
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const runs = Number(process.argv[2] ?? 1000);
 const dbName = "kim_bench_apply";
 
-const admin = await openDatabase({ databaseUrl: serverUrl, maxConnections: 1 });
-await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)} WITH (FORCE)`.execute(admin.db);
-await sql`CREATE DATABASE ${sql.id(dbName)}`.execute(admin.db);
-await admin.close();
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
-const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 4 });
+const handle = await createBenchDatabase(dbName, 4);
 try {
-  await migrateToLatest(handle.db);
-  await seedReferenceData(handle.db);
-  await seedDemoUsers(handle.db);
   const cm = await handle.db.selectFrom("users").select("id").where("username", "=", "casemanager").executeTakeFirstOrThrow();
   const actor = { id: cm.id, role: "case_manager" as const };
   const municipality = await handle.db.selectFrom("municipalities").select("id").executeTakeFirstOrThrow();
@@ -67,7 +54,5 @@ try {
   console.log(`applyCaseEvent on PostgreSQL, ${times.length} events: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(2)} ms`);
 } finally {
   await handle.close();
-  const cleanup = await openDatabase({ databaseUrl: serverUrl, maxConnections: 1 });
-  await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)} WITH (FORCE)`.execute(cleanup.db);
-  await cleanup.close();
+  await dropBenchDatabase(dbName);
 }

@@ -1,0 +1,177 @@
+// Shared parts of the benchmarks in tests/perf: a fresh PostgreSQL database per benchmark, timing with
+// warm-up, a median/p95 line, the demo case manager with exactly N open cases, and the built server
+// on 127.0.0.1 with a signed-in session. Benchmarks are never part of `npm test` (no timing assertions).
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Kysely, sql } from "kysely";
+import { type DatabaseHandle, openDatabase } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+import type { Database } from "../../db/schema";
+import { seedCases } from "../../db/seed/cases";
+import { DEMO_PASSWORD } from "../../db/seed/demo-users";
+import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The PostgreSQL server the benchmarks create their databases on. */
+export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The URL of database `name` on the benchmark server. */
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(benchServerUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops and creates database `name`, migrates it and loads reference data and demo accounts. */
+export async function createBenchDatabase(name: string, maxConnections = 10): Promise<DatabaseHandle> {
+  const admin = await openDatabase({ databaseUrl: benchServerUrl, maxConnections: 1 });
+  try {
+    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+    await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+  const handle = await openDatabase({ databaseUrl: benchDatabaseUrl(name), maxConnections });
+  await migrateToLatest(handle.db);
+  await seedReferenceData(handle.db);
+  await seedDemoUsers(handle.db);
+  return handle;
+}
+
+/** Drops database `name` unless BENCH_KEEP=1. */
+export async function dropBenchDatabase(name: string): Promise<void> {
+  if (process.env.BENCH_KEEP === "1") return;
+  const admin = await openDatabase({ databaseUrl: benchServerUrl, maxConnections: 1 });
+  try {
+    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * Loads `count` generated cases, then moves open cases between colleagues until the demo account
+ * "casemanager" holds exactly `openCases` open ones (plus its closed ones). Returns that case manager.
+ */
+export async function seedCaseloadOf(db: Kysely<Database>, options: { count: number; seed: number; openCases: number }) {
+  await seedCases(db, { count: options.count, seed: options.seed, log: () => {} });
+  const cm = await db
+    .selectFrom("users")
+    .select(["id", "role", "display_name"])
+    .where("username", "=", "casemanager")
+    .executeTakeFirstOrThrow();
+  const own = await db
+    .selectFrom("cases")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("case_manager_id", "=", cm.id)
+    .where("state", "<>", "closed")
+    .executeTakeFirstOrThrow();
+  const missing = options.openCases - Number(own.n);
+  if (missing > 0) {
+    await sql`
+      UPDATE cases SET case_manager_id = ${cm.id}, deputy_id = NULL
+      WHERE id IN (
+        SELECT id FROM cases
+        WHERE state <> 'closed' AND case_manager_id IS NOT NULL AND case_manager_id <> ${cm.id}
+        ORDER BY opened_at DESC
+        LIMIT ${missing}
+      )`.execute(db);
+  } else if (missing < 0) {
+    await sql`
+      UPDATE cases SET case_manager_id = (SELECT id FROM users WHERE username = 'casemanager2'), deputy_id = NULL
+      WHERE id IN (
+        SELECT id FROM cases WHERE case_manager_id = ${cm.id} AND state <> 'closed' ORDER BY opened_at LIMIT ${-missing}
+      )`.execute(db);
+  }
+  await sql`ANALYZE`.execute(db);
+  const counts = await db
+    .selectFrom("cases")
+    .select([
+      (eb) => eb.fn.countAll<number>().as("all"),
+      sql<number>`count(*) FILTER (WHERE case_manager_id = ${cm.id} AND state <> 'closed')`.as("open_own"),
+      sql<number>`count(*) FILTER (WHERE case_manager_id = ${cm.id})`.as("all_own"),
+    ])
+    .executeTakeFirstOrThrow();
+  const events = await db.selectFrom("case_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const version = await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db);
+  console.log(
+    `PostgreSQL ${version.rows[0]?.v}: ${Number(counts.all).toLocaleString("de-DE")} cases, ` +
+      `${Number(events.n).toLocaleString("de-DE")} case events; "casemanager" has ${counts.open_own} open and ` +
+      `${counts.all_own} in all`,
+  );
+  if (Number(counts.open_own) !== options.openCases) throw new Error(`casemanager has ${counts.open_own} open cases`);
+  return cm;
+}
+
+/** Runs fn(i) `warmUp` times, then `runs` timed times; returns the times in ms. */
+export async function timeRuns(runs: number, warmUp: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < warmUp; i++) await fn(i);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn(i);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times;
+}
+
+/** Prints "label median … p95 …" and returns the median. */
+export function summary(label: string, times: number[], width = 62): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  console.log(
+    `${label.padEnd(width)} median ${q(0.5).toFixed(2).padStart(7)} ms   p95 ${q(0.95).toFixed(2).padStart(7)} ms   (n=${sorted.length})`,
+  );
+  return q(0.5);
+}
+
+/** The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, and a session of "casemanager". */
+export async function startSignedInServer(
+  databaseUrl: string,
+  port: number,
+): Promise<{ base: string; cookie: string; stop: () => Promise<void> }> {
+  const server: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      NODE_ENV: "production",
+      KIM_DEMO_DATA: "0",
+      KIM_DAILY_JOB: "off",
+      KIM_REQUEST_LOG: "off",
+      KIM_SECURE_COOKIES: "0",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stop = async () => {
+    if (server.exitCode !== null) return;
+    server.kill("SIGTERM");
+    await once(server, "exit");
+  };
+  try {
+    let output = "";
+    server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!output.includes("läuft auf")) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const base = `http://127.0.0.1:${port}`;
+    const login = await fetch(`${base}/anmelden`, {
+      method: "POST",
+      headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: "casemanager", password: DEMO_PASSWORD, redirectTo: "" }),
+      redirect: "manual",
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    if (!cookie.includes("=")) throw new Error(`login failed: HTTP ${login.status}`);
+    return { base, cookie, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
