@@ -57,6 +57,11 @@ export interface UsersTable {
   active: Generated<boolean>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** base32 TOTP secret; never selected outside db/second-factor.ts. Null until set up (migration 0005). */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The last accepted TOTP time step; that step and earlier ones are refused. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -72,6 +77,22 @@ export interface LoginAttemptsTable {
   address: string;
   success: boolean;
   attempted_at: GeneratedTimestamp;
+}
+
+export type LoginChallengePurpose = "verify" | "enroll";
+
+/** A sign-in between the correct password and the second factor (migration 0005). */
+export interface LoginChallengesTable {
+  /** SHA-256 (hex) of the random id the cookie carries; the id itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  purpose: LoginChallengePurpose;
+  /** The secret being set up (purpose "enroll"); copied to users.totp_secret after a correct code. */
+  pending_secret: string | null;
+  redirect_to: string | null;
+  failed_attempts: Generated<number>;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
 }
 
 export interface SettingsTable {
@@ -288,6 +309,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  login_challenges: LoginChallengesTable;
   settings: SettingsTable;
   target_group_definitions: TargetGroupDefinitionsTable;
   clients: ClientsTable;

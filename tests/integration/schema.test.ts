@@ -3,7 +3,7 @@
 // column, nothing extra, nullability included) and by this test against information_schema.
 import { type Kysely, type Selectable, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { AuditOutcome, Database } from "../../db/schema";
+import type { AuditOutcome, Database, LoginChallengePurpose } from "../../db/schema";
 import {
   CASE_PHASES,
   CLOSURE_REASONS,
@@ -53,6 +53,9 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     active: "not null",
     created_at: "not null",
     updated_at: "not null",
+    totp_secret: "null",
+    totp_enabled_at: "null",
+    totp_last_step: "null",
   },
   sessions: { id: "not null", user_id: "not null", expires_at: "not null", created_at: "not null" },
   login_attempts: {
@@ -61,6 +64,16 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     address: "not null",
     success: "not null",
     attempted_at: "not null",
+  },
+  login_challenges: {
+    id_hash: "not null",
+    user_id: "not null",
+    purpose: "not null",
+    pending_secret: "null",
+    redirect_to: "null",
+    failed_attempts: "not null",
+    created_at: "not null",
+    expires_at: "not null",
   },
   settings: { key: "not null", value: "not null", updated_at: "not null", updated_by: "null" },
   target_group_definitions: {
@@ -251,6 +264,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
 };
 
 const AUDIT_OUTCOMES: Record<AuditOutcome, true> = { allowed: true, denied: true, error: true };
+const LOGIN_CHALLENGE_PURPOSES: Record<LoginChallengePurpose, true> = { verify: true, enroll: true };
 
 /**
  * Which vocabulary each enumerated CHECK constraint must list, keyed "table.column". A CHECK list in the
@@ -282,6 +296,7 @@ const ENUM_CHECKS: Record<string, readonly string[]> = {
   "structural_findings.status": FINDING_STATUSES.values,
   "structural_findings.priority": FINDING_PRIORITIES.values,
   "audit_log.outcome": Object.keys(AUDIT_OUTCOMES),
+  "login_challenges.purpose": Object.keys(LOGIN_CHALLENGE_PURPOSES),
 };
 
 /** Kysely's own bookkeeping tables, not part of the Database interface. */
