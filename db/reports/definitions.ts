@@ -358,7 +358,7 @@ export function figureSupportsSplit(figure: FigureDefinition, split: SplitDimens
 
 /** How small numbers are treated, stated once for the page and the exports. */
 export const SUPPRESSION_NOTE =
-  "Datenschutz: Zahlen von 1 bis 4 werden als „<5“ angezeigt; Anteile, Mediane und Durchschnitte je Person oder Stelle, deren Grundlage kleiner als 5 ist, werden nicht ausgewiesen.";
+  "Datenschutz: Zahlen von 1 bis 4 werden als „<5“ angezeigt; Anteile, Mediane und Durchschnitte je Person oder Stelle, deren Grundlage kleiner als 5 ist, und Anteile, die 1 bis 4 Fälle betreffen, werden nicht ausgewiesen.";
 
 export const SPLIT_LABELS: Record<SplitDimension, string> = {
   none: "keine Aufteilung",

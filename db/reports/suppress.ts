@@ -12,7 +12,8 @@ export const MIN_SHOWN = 5;
 
 /**
  * ok: shown; empty: nothing to compute (no cases, no days); small: a count 1–4 shown as "<5";
- * hidden: a rate, median or average whose basis is under 5; na: not computable under this filter.
+ * hidden: a rate, median or average whose basis is under 5, or a share of 1–4 cases; na: not computable
+ * under this filter.
  */
 export type CellStatus = "ok" | "empty" | "small" | "hidden" | "na";
 
@@ -139,6 +140,10 @@ export function publishCell(kind: FigureKind, raw: RawCell, options: { suppress:
       };
       if (denominator === 0 || raw.value === null) return cell(null, "empty", DISPLAY.empty, parts);
       if (suppress && denominator < MIN_SHOWN) return cell(null, "hidden", DISPLAY.hidden, parts);
+      // A share of 1–4 cases would give the small count away (4,9 % of 82 is 4): hidden as well.
+      if (suppress && kind === "share" && isSmallCount(raw.numerator ?? 0)) {
+        return cell(null, "hidden", DISPLAY.hidden, parts);
+      }
       return cell(raw.value, "ok", shown(raw.value), parts);
     }
     case "average": {

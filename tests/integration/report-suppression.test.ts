@@ -66,7 +66,7 @@ describe("publishCell: the rule for each kind of figure", () => {
     expect(publishCell("count", { value: 4 }, { suppress: false })).toEqual({ value: 4, display: "4", status: "ok" });
   });
 
-  test("a share is hidden below a denominator of 5; its small numerator shows as <5", () => {
+  test("a share is hidden below a denominator of 5 or when it is a share of 1–4 cases; its small numerator shows as <5", () => {
     expect(publishCell("share", { value: 3 / 4, numerator: 3, denominator: 4 }, on)).toEqual({
       value: null,
       display: "nicht ausgewiesen",
@@ -74,12 +74,28 @@ describe("publishCell: the rule for each kind of figure", () => {
       numerator: { value: null, display: "<5" },
       denominator: { value: null, display: "<5" },
     });
+    // 3 of 5 would give the count 3 away: a share of 1–4 cases is hidden, too
     expect(publishCell("share", { value: 3 / 5, numerator: 3, denominator: 5 }, on)).toEqual({
-      value: 0.6,
-      display: "60,0 %",
-      status: "ok",
+      value: null,
+      display: "nicht ausgewiesen",
+      status: "hidden",
       numerator: { value: null, display: "<5" },
       denominator: { value: 5, display: "5" },
+    });
+    expect(publishCell("share", { value: 4 / 82, numerator: 4, denominator: 82 }, on)).toMatchObject({
+      value: null,
+      status: "hidden",
+    });
+    expect(publishCell("share", { value: 5 / 82, numerator: 5, denominator: 82 }, on)).toMatchObject({
+      value: 5 / 82,
+      display: "6,1 %",
+      status: "ok",
+      numerator: { value: 5, display: "5" },
+    });
+    expect(publishCell("share", { value: 0, numerator: 0, denominator: 6 }, on)).toMatchObject({
+      value: 0,
+      display: "0,0 %",
+      status: "ok",
     });
     expect(publishCell("share", { value: null, numerator: 0, denominator: 0 }, on)).toMatchObject({
       value: null,
@@ -157,7 +173,6 @@ describe("the report for the steering role (suppressed)", () => {
     expect(cellOf(report, "caseload.per_fte").total).toMatchObject({ display: "1,2", status: "ok" });
     expect(cellOf(report, "caseload.utilisation").total).toMatchObject({ display: "6,1 %", status: "ok" });
     expect(cellOf(report, "caseload.case_managers").total).toMatchObject({ value: 6 });
-    expect(cellOf(report, "outcomes.goals_reached").total).toMatchObject({ display: "57,1 %", status: "ok" });
     expect(cellOf(report, "findings.affected_cases").total).toMatchObject({ value: 12 });
   });
 
@@ -173,13 +188,22 @@ describe("the report for the steering role (suppressed)", () => {
     ]) {
       expect(cellOf(report, key).total, key).toEqual({ value: null, display: "<5", status: "small" });
     }
-    // numerators of shown shares
+    // shares of 1–4 cases are hidden, their numerators shown as <5
     expect(cellOf(report, "reach.accepted").total).toMatchObject({
-      value: 4 / 6,
-      display: "66,7 %",
+      value: null,
+      display: "nicht ausgewiesen",
+      status: "hidden",
       numerator: { value: null, display: "<5" },
+      denominator: { value: 6, display: "6" },
     });
     expect(cellOf(report, "outcomes.closed.ziele_erreicht").total.numerator).toEqual({ value: null, display: "<5" });
+    // 4 of 7 evaluated goals reached: 57,1 % would give the 4 away
+    expect(cellOf(report, "outcomes.goals_reached").total).toMatchObject({
+      value: null,
+      status: "hidden",
+      numerator: { value: null, display: "<5" },
+      denominator: { value: 7, display: "7" },
+    });
     // the previous period too: two openings
     expect(cellOf(report, "reach.opened").previous).toEqual({ value: null, display: "<5", status: "small" });
   });
