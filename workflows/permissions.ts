@@ -63,3 +63,13 @@ export const ROLE_HOME: Record<Role, string> = {
   steering: "/berichte",
   admin: "/admin/benutzer",
 };
+
+/**
+ * Roles that must sign in with a second factor (TOTP): who steers all cases or administers accounts.
+ * Other roles need it only once they have set one up.
+ */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ["coordinator", "admin"];
+
+export function requiresSecondFactor(role: Role): boolean {
+  return SECOND_FACTOR_ROLES.includes(role);
+}

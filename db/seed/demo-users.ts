@@ -3,6 +3,13 @@ import type { Role } from "../../workflows/vocabulary";
 /** The demo password of every demo account (documented in README.md; demo data is never loaded in production unless asked for). */
 export const DEMO_PASSWORD = "KIM-Demo-2026!";
 
+/**
+ * The one TOTP secret (base32, 160 bit) of every demo account whose role requires a second factor
+ * (koordination, koordination2, admin; see workflows/permissions.ts SECOND_FACTOR_ROLES). It is public
+ * like DEMO_PASSWORD: `npm run demo:code` prints its current code, so the demo works without an app.
+ */
+export const DEMO_TOTP_SECRET = "KIMDEMOZWEITERFAKTORNURFUERDEMOS";
+
 export interface DemoUser {
   username: string;
   displayName: string;

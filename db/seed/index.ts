@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
+import { requiresSecondFactor } from "../../workflows/permissions";
 import { DEFAULT_TARGET_GROUP_DEFINITIONS, describeDefinition } from "../../workflows/target-groups";
 import { TARGET_GROUPS } from "../../workflows/vocabulary";
 import { hashPassword } from "../password";
 import type { Database } from "../schema";
 import { DEFAULT_SETTINGS } from "../settings";
 import { seedCases } from "./cases";
-import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "./demo-users";
 import { DISTRICT, MUNICIPALITIES, ORGANISATIONS, PARTNERS } from "./reference-data";
 
 
@@ -62,7 +63,7 @@ export async function seedReferenceData(db: Kysely<Database>): Promise<void> {
     .execute();
 }
 
-/** The demo accounts of README.md (all with DEMO_PASSWORD). */
+/** The demo accounts of README.md (all with DEMO_PASSWORD; coordinators and admin with DEMO_TOTP_SECRET set up). */
 export async function seedDemoUsers(db: Kysely<Database>): Promise<void> {
   const organisations = await db.selectFrom("organisations").select(["id", "name"]).execute();
   const orgId = (index: number) => {
@@ -82,6 +83,7 @@ export async function seedDemoUsers(db: Kysely<Database>): Promise<void> {
         organisation_id: orgId(u.organisation),
         fte: u.fte,
         password_hash: passwordHash,
+        ...(requiresSecondFactor(u.role) ? { totp_secret: DEMO_TOTP_SECRET, totp_enabled_at: new Date() } : {}),
       })),
     )
     .onConflict((oc) => oc.column("username").doNothing())

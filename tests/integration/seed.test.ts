@@ -4,7 +4,8 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { verifyPassword } from "../../db/password";
 import type { Database } from "../../db/schema";
-import { DEMO_PASSWORD, DEMO_USERS } from "../../db/seed/demo-users";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "../../db/seed/demo-users";
+import { base32Decode } from "../../db/totp";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { type TestDatabase, createTestDatabase } from "./db";
 
@@ -88,6 +89,23 @@ describe("seed", () => {
     // One argon2 hash for all demo users: checking one checks all.
     expect(new Set(users.map((u) => u.password_hash)).size).toBe(1);
     expect(await verifyPassword(users[0]?.password_hash ?? "", DEMO_PASSWORD)).toBe(true);
+  });
+
+  test("koordination, koordination2 and admin have the documented demo second factor set up; nobody else has one", async () => {
+    await seedReferenceData(db);
+    await seedDemoUsers(db);
+    const rows = await db
+      .selectFrom("users")
+      .select(["username", "totp_secret", "totp_enabled_at", "totp_last_step"])
+      .orderBy("username")
+      .execute();
+    const withFactor = rows.filter((r) => r.totp_enabled_at !== null);
+    expect(withFactor.map((r) => r.username)).toEqual(["admin", "koordination", "koordination2"]);
+    expect(new Set(withFactor.map((r) => r.totp_secret))).toEqual(new Set([DEMO_TOTP_SECRET]));
+    expect(rows.filter((r) => r.totp_enabled_at === null).every((r) => r.totp_secret === null)).toBe(true);
+    expect(rows.every((r) => r.totp_last_step === null)).toBe(true);
+    // 160 bit, like the secrets the enrolment generates.
+    expect(base32Decode(DEMO_TOTP_SECRET)).toHaveLength(20);
   });
 
   test("case managers' FTE add up to the funded 8.0", async () => {
