@@ -1,10 +1,23 @@
-import { Lucia, TimeSpan } from "lucia";
+import { Cookie, Lucia, TimeSpan } from "lucia";
 import type { Kysely } from "kysely";
+import QRCode from "qrcode";
 import { writeAudit } from "../db/audit";
 import { createKyselyAuthAdapter } from "../db/auth-adapter";
 import { dummyPasswordHash, verifyPassword } from "../db/password";
-import type { Database } from "../db/schema";
+import type { Database, LoginChallengePurpose } from "../db/schema";
+import {
+  CHALLENGE_MAX_FAILURES,
+  CHALLENGE_MINUTES,
+  type PendingSignIn,
+  completeLoginChallenge,
+  createLoginChallenge,
+  deleteLoginChallenge,
+  findLoginChallenge,
+  recordChallengeFailure,
+} from "../db/second-factor";
+import { formatSecret, otpauthUri, verifyTotp } from "../db/totp";
 import { countRecentFailures, findUserForLogin, recordLoginAttempt } from "../db/users";
+import { requiresSecondFactor } from "../workflows/permissions";
 import type { Role } from "../workflows/vocabulary";
 
 export const SESSION_IDLE_MINUTES = 30;
@@ -57,20 +70,84 @@ declare module "lucia" {
 
 export type LoginResult =
   | { ok: true; user: SessionUser; cookie: string }
-  | { ok: false; status: 401 | 429; message: string };
+  | { ok: false; status: 401 | 429; message: string }
+  /** Password right, but no session yet: the cookie carries the pending sign-in to the code page. */
+  | { ok: "second_factor"; purpose: LoginChallengePurpose; cookie: string };
+
+/** Why a pending sign-in sends the user back to the password (shown on /anmelden as a notice). */
+export type SignInNotice = "abgelaufen" | "zu-viele-codes";
+
+export type SecondFactorResult =
+  | { ok: true; user: SessionUser; cookies: string[]; redirectTo: string | null }
+  | { ok: false; status: 401 | 429; message: string }
+  | { ok: false; restart: SignInNotice; cookies: string[] };
 
 export const LOGIN_FAILED_MESSAGE = "Benutzername oder Passwort ist falsch.";
 export const LOGIN_THROTTLED_MESSAGE =
   "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut.";
+export const CODE_WRONG_MESSAGE =
+  "Der Code ist falsch oder abgelaufen. Bitte geben Sie den aktuellen 6-stelligen Code aus Ihrer Authenticator-App ein.";
+export const CODE_REPLAYED_MESSAGE =
+  "Dieser Code wurde bereits verwendet. Bitte warten Sie auf den nächsten Code (er wechselt alle 30 Sekunden).";
+export const SIGN_IN_NOTICES: Record<SignInNotice, string> = {
+  abgelaufen: "Die Anmeldung ist abgelaufen oder wurde abgebrochen. Bitte melden Sie sich erneut an.",
+  "zu-viele-codes":
+    "Der Sicherheitscode wurde zu oft falsch eingegeben. Aus Sicherheitsgründen können Sie sich erst in 15 Minuten erneut anmelden.",
+};
+/** Shown in authenticator apps next to the account name. */
+export const TOTP_ISSUER = "KIM Fallmanagement";
+
+/** Only same-site paths, never "//host" or a full URL. */
+export function safeRedirect(to: string | null | undefined, fallback: string): string {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+/** A cookie's raw value (challenge ids are base64url, nothing to decode). */
+function readCookie(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
 
 export function createAuth(db: Kysely<Database>, options: { secureCookies: boolean }) {
   const lucia = buildLucia(db, options.secureCookies);
+  // The pending sign-in between password and code: as strict as the session cookie, and short-lived.
+  const challengeCookieName = options.secureCookies ? "__Host-kim_login" : "kim_login";
+  const challengeCookie = (value: string, maxAge: number) =>
+    new Cookie(challengeCookieName, value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: options.secureCookies,
+      path: "/",
+      maxAge,
+    }).serialize();
+  const blankChallengeCookie = () => challengeCookie("", 0);
 
-  async function login(input: { username: string; password: string; address: string }): Promise<LoginResult> {
-    const username = input.username.trim().toLowerCase().slice(0, 64);
+  async function isThrottled(username: string, address: string): Promise<boolean> {
     const since = new Date(Date.now() - THROTTLE_WINDOW_MINUTES * 60_000);
-    const failures = await countRecentFailures(db, { username, address: input.address, since });
-    if (failures.byAccount >= THROTTLE_MAX_PER_ACCOUNT || failures.byAddress >= THROTTLE_MAX_PER_ADDRESS) {
+    const failures = await countRecentFailures(db, { username, address, since });
+    return failures.byAccount >= THROTTLE_MAX_PER_ACCOUNT || failures.byAddress >= THROTTLE_MAX_PER_ADDRESS;
+  }
+
+  async function startSession(userId: string): Promise<{ user: SessionUser; cookie: string } | null> {
+    const session = await lucia.createSession(userId, { created_at: new Date() });
+    const validated = await lucia.validateSession(session.id);
+    if (!validated.user) return null;
+    return { user: validated.user, cookie: lucia.createSessionCookie(session.id).serialize() };
+  }
+
+  async function login(input: {
+    username: string;
+    password: string;
+    address: string;
+    /** Where to go after sign-in (kept across the second factor; checked again with safeRedirect). */
+    redirectTo?: string | null;
+  }): Promise<LoginResult> {
+    const username = input.username.trim().toLowerCase().slice(0, 64);
+    if (await isThrottled(username, input.address)) {
       await writeAudit(db, {
         actorId: null,
         actorRole: null,
@@ -85,19 +162,119 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     // Verify against a dummy hash for unknown users, so timing does not reveal whether an account exists.
     const valid = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
     const success = Boolean(user && user.active && valid);
-    await recordLoginAttempt(db, { username, address: input.address, success });
+    const secondFactor: LoginChallengePurpose | null =
+      !success || !user ? null : user.totp_enabled_at ? "verify" : requiresSecondFactor(user.role) ? "enroll" : null;
+    // A pending second factor is not a successful sign-in yet: the attempt is recorded after the code.
+    if (!secondFactor) await recordLoginAttempt(db, { username, address: input.address, success });
     await writeAudit(db, {
       actorId: success && user ? user.id : null,
       actorRole: success && user ? user.role : null,
       action: "login",
       objectType: "session",
       outcome: success ? "allowed" : "denied",
+      ...(secondFactor ? { detail: { secondFactor } } : {}),
     });
     if (!success || !user) return { ok: false, status: 401, message: LOGIN_FAILED_MESSAGE };
-    const session = await lucia.createSession(user.id, { created_at: new Date() });
-    const validated = await lucia.validateSession(session.id);
-    if (!validated.user) return { ok: false, status: 401, message: LOGIN_FAILED_MESSAGE };
-    return { ok: true, user: validated.user, cookie: lucia.createSessionCookie(session.id).serialize() };
+    if (secondFactor) {
+      const challenge = await createLoginChallenge(db, {
+        userId: user.id,
+        purpose: secondFactor,
+        redirectTo: input.redirectTo ? safeRedirect(input.redirectTo, "") || null : null,
+      });
+      return { ok: "second_factor", purpose: secondFactor, cookie: challengeCookie(challenge.id, CHALLENGE_MINUTES * 60) };
+    }
+    const started = await startSession(user.id);
+    if (!started) return { ok: false, status: 401, message: LOGIN_FAILED_MESSAGE };
+    return { ok: true, ...started };
+  }
+
+  /** The pending sign-in of this request's cookie, or null (missing, expired, used or void). */
+  async function findPendingSignIn(cookieHeader: string | null): Promise<PendingSignIn | null> {
+    const id = readCookie(cookieHeader, challengeCookieName);
+    return id ? findLoginChallenge(db, id) : null;
+  }
+
+  /** What the code pages show: the purpose and, while enrolling, the new secret as text, URI and QR code. */
+  async function getPendingSignIn(cookieHeader: string | null) {
+    const pending = await findPendingSignIn(cookieHeader);
+    if (!pending) return null;
+    if (pending.purpose === "verify") return { purpose: "verify" as const, expiresAt: pending.expiresAt };
+    const uri = otpauthUri({ secret: pending.secret, account: pending.username, issuer: TOTP_ISSUER });
+    return {
+      purpose: "enroll" as const,
+      expiresAt: pending.expiresAt,
+      username: pending.username,
+      secret: formatSecret(pending.secret),
+      otpauthUri: uri,
+      qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 }),
+    };
+  }
+
+  /**
+   * The second step of a sign-in: checks the code against the pending sign-in (the pending secret while
+   * enrolling), with the same throttling and audit as the password. A right code creates the session (a
+   * new id) and ends the pending sign-in; a wrong one counts for the account throttle and, the
+   * CHALLENGE_MAX_FAILURES-th time, voids the pending sign-in.
+   */
+  async function verifySecondFactor(input: {
+    cookieHeader: string | null;
+    code: string;
+    address: string;
+  }): Promise<SecondFactorResult> {
+    const pending = await findPendingSignIn(input.cookieHeader);
+    if (!pending) {
+      await writeAudit(db, {
+        actorId: null,
+        actorRole: null,
+        action: "login_second_factor",
+        objectType: "session",
+        outcome: "denied",
+        detail: { reason: "expired" },
+      });
+      return { ok: false, restart: "abgelaufen", cookies: [blankChallengeCookie()] };
+    }
+    const audit = (outcome: "allowed" | "denied", reason?: string) =>
+      writeAudit(db, {
+        actorId: pending.userId,
+        actorRole: pending.role,
+        action: "login_second_factor",
+        objectType: "session",
+        outcome,
+        detail: reason ? { purpose: pending.purpose, reason } : { purpose: pending.purpose },
+      });
+    if (await isThrottled(pending.username, input.address)) {
+      await audit("denied", "throttled");
+      return { ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE };
+    }
+    const check = verifyTotp(pending.secret, input.code, { lastStep: pending.lastStep });
+    const completed = check.ok && (await completeLoginChallenge(db, pending, check.step));
+    if (!completed) {
+      const reason = check.ok || check.reason === "replayed" ? "replayed" : "invalid";
+      await recordLoginAttempt(db, { username: pending.username, address: input.address, success: false });
+      const failures = await recordChallengeFailure(db, pending.idHash);
+      await audit("denied", reason);
+      if (failures >= CHALLENGE_MAX_FAILURES) {
+        return { ok: false, restart: "zu-viele-codes", cookies: [blankChallengeCookie()] };
+      }
+      return { ok: false, status: 401, message: reason === "replayed" ? CODE_REPLAYED_MESSAGE : CODE_WRONG_MESSAGE };
+    }
+    await recordLoginAttempt(db, { username: pending.username, address: input.address, success: true });
+    await audit("allowed");
+    const started = await startSession(pending.userId);
+    if (!started) return { ok: false, restart: "abgelaufen", cookies: [blankChallengeCookie()] };
+    return {
+      ok: true,
+      user: started.user,
+      cookies: [started.cookie, blankChallengeCookie()],
+      redirectTo: pending.redirectTo,
+    };
+  }
+
+  /** Abandons the pending sign-in of this request (the "Abbrechen" button). */
+  async function cancelSecondFactor(cookieHeader: string | null): Promise<string> {
+    const pending = await findPendingSignIn(cookieHeader);
+    if (pending) await deleteLoginChallenge(db, pending.idHash);
+    return blankChallengeCookie();
   }
 
   /**
@@ -128,7 +305,7 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     return lucia.createBlankSessionCookie().serialize();
   }
 
-  return { lucia, login, getSession, logout };
+  return { lucia, login, getPendingSignIn, verifySecondFactor, cancelSecondFactor, getSession, logout };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -5,6 +5,7 @@ export * from "../db/audit";
 export * from "../db/case-service";
 export * from "../db/cases";
 export * from "../db/password";
+export * from "../db/second-factor";
 export * from "../db/settings";
 export * from "../db/users";
 export * from "../db/reports/index";

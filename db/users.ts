@@ -5,7 +5,7 @@ import type { Database } from "./schema";
 export function findUserForLogin(db: Kysely<Database>, username: string) {
   return db
     .selectFrom("users")
-    .select(["id", "password_hash", "active", "role"])
+    .select(["id", "password_hash", "active", "role", "totp_enabled_at"])
     .where("username", "=", username.trim().toLowerCase())
     .executeTakeFirst();
 }
@@ -69,6 +69,7 @@ export function listUsers(db: Kysely<Database>) {
       "users.fte",
       "users.active",
       "users.organisation_id",
+      "users.totp_enabled_at",
       "organisations.name as organisation_name",
     ])
     .orderBy("users.active", "desc")
@@ -79,7 +80,7 @@ export function listUsers(db: Kysely<Database>) {
 export function findUserById(db: Kysely<Database>, id: string) {
   return db
     .selectFrom("users")
-    .select(["id", "username", "display_name", "email", "role", "organisation_id", "fte", "active"])
+    .select(["id", "username", "display_name", "email", "role", "organisation_id", "fte", "active", "totp_enabled_at"])
     .where("id", "=", id)
     .executeTakeFirst();
 }

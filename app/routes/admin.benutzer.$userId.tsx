@@ -5,8 +5,10 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { writeAudit } from "~/db.server";
 import { checkPasswordPolicy, hashPassword } from "~/db.server";
-import { findUserById, listOrganisations, updateUser } from "~/db.server";
+import { findUserById, listOrganisations, resetSecondFactor, updateUser } from "~/db.server";
+import { requiresSecondFactor } from "../../workflows/permissions";
 import { ROLES, type Role } from "../../workflows/vocabulary";
+import { formatDateTime } from "~/components/case-file/format";
 import { CheckboxField, FormErrors, SelectField, TextField, optionsOf } from "~/components/forms";
 import { notFound, requirePermission } from "~/guards.server";
 import { UpdateUserSchema } from "~/schemas/user";
@@ -23,15 +25,39 @@ async function loadUser(context: LoaderFunctionArgs["context"], id: string | und
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requirePermission(request, context, "manage:users:any");
+  const admin = await requirePermission(request, context, "manage:users:any");
   const [user, organisations] = await Promise.all([loadUser(context, params.userId), listOrganisations(context.db)]);
-  return { user, organisations };
+  return { user, organisations, isSelf: user.id === admin.id };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requirePermission(request, context, "manage:users:any");
   const user = await loadUser(context, params.userId);
   const formData = await request.formData();
+  if (formData.get("intent") === "reset-second-factor") {
+    if (user.id === admin.id) {
+      return data(
+        {
+          result: undefined,
+          saved: false,
+          secondFactorReset: false,
+          secondFactorError: "Ihren eigenen zweiten Faktor kann nur eine andere Administratorin oder ein anderer Administrator zurücksetzen.",
+        },
+        { status: 400 },
+      );
+    }
+    await resetSecondFactor(context.db, user.id);
+    await writeAudit(context.db, {
+      actorId: admin.id,
+      actorRole: admin.role,
+      action: "user.second_factor_reset",
+      objectType: "user",
+      objectId: user.id,
+      outcome: "allowed",
+      detail: { wasSetUp: user.totp_enabled_at !== null },
+    });
+    return { result: undefined, saved: false, secondFactorReset: true, secondFactorError: null };
+  }
   const submission = parseWithZod(formData, {
     schema: UpdateUserSchema.superRefine((value, ctx) => {
       if (value.newPassword) {
@@ -48,7 +74,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }),
   });
   if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["newPassword"] }), saved: false }, { status: 400 });
+    return data(
+      {
+        result: submission.reply({ hideFields: ["newPassword"] }),
+        saved: false,
+        secondFactorReset: false,
+        secondFactorError: null,
+      },
+      { status: 400 },
+    );
   }
   const v = submission.value;
   await updateUser(context.db, user.id, {
@@ -69,11 +103,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     outcome: "allowed",
     detail: { role: v.role, active: v.active, passwordReset: Boolean(v.newPassword) },
   });
-  return { result: submission.reply({ resetForm: false, hideFields: ["newPassword"] }), saved: true };
+  return {
+    result: submission.reply({ resetForm: false, hideFields: ["newPassword"] }),
+    saved: true,
+    secondFactorReset: false,
+    secondFactorError: null,
+  };
 }
 
 export default function EditUser() {
-  const { user, organisations } = useLoaderData<typeof loader>();
+  const { user, organisations, isSelf } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: `edit-user-${user.id}`,
@@ -132,6 +171,47 @@ export default function EditUser() {
           </button>
         </div>
       </Form>
+      <section className="card" aria-labelledby="second-factor">
+        <h2 id="second-factor">Zweiter Faktor</h2>
+        {actionData?.secondFactorReset ? (
+          <p className="notice" role="status">
+            Der zweite Faktor wurde zurückgesetzt und alle Sitzungen dieses Benutzers wurden beendet.
+            {requiresSecondFactor(user.role) ? " Bei der nächsten Anmeldung wird er neu eingerichtet." : ""}
+          </p>
+        ) : null}
+        <p>
+          {user.totp_enabled_at ? (
+            <>
+              <span className="badge badge--green">eingerichtet</span> seit{" "}
+              {formatDateTime(user.totp_enabled_at)}
+            </>
+          ) : (
+            <>
+              <span className="badge">nicht eingerichtet</span>
+              {requiresSecondFactor(user.role)
+                ? " – für diese Rolle vorgeschrieben; er wird bei der nächsten Anmeldung eingerichtet."
+                : " – für diese Rolle nicht vorgeschrieben."}
+            </>
+          )}
+        </p>
+        {user.totp_enabled_at && !isSelf ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="reset-second-factor" />
+            <p className="muted" id="reset-second-factor-hint">
+              Zum Beispiel, wenn das Telefon mit der Authenticator-App verloren ging. Alle Sitzungen des Benutzers
+              werden beendet.
+            </p>
+            {actionData?.secondFactorError ? (
+              <p className="form-error" role="alert">
+                {actionData.secondFactorError}
+              </p>
+            ) : null}
+            <button type="submit" className="button button--danger" aria-describedby="reset-second-factor-hint">
+              Zweiten Faktor zurücksetzen
+            </button>
+          </Form>
+        ) : null}
+      </section>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { writeAudit } from "~/db.server";
 import { checkPasswordPolicy, hashPassword } from "~/db.server";
 import { createUser, listOrganisations, listUsers, usernameExists } from "~/db.server";
+import { requiresSecondFactor } from "../../workflows/permissions";
 import { ROLES, type Role } from "../../workflows/vocabulary";
 import { FormErrors, SelectField, TextField, optionsOf } from "~/components/forms";
 import { requirePermission } from "~/guards.server";
@@ -90,6 +91,7 @@ export default function Users() {
                 VZÄ
               </th>
               <th scope="col">Status</th>
+              <th scope="col">Zweiter Faktor</th>
             </tr>
           </thead>
           <tbody>
@@ -103,6 +105,15 @@ export default function Users() {
                 <td>{u.organisation_name}</td>
                 <td className="num">{u.fte ? Number(u.fte).toLocaleString("de-DE") : "–"}</td>
                 <td>{u.active ? <span className="badge badge--green">aktiv</span> : <span className="badge">deaktiviert</span>}</td>
+                <td>
+                  {u.totp_enabled_at ? (
+                    "eingerichtet"
+                  ) : requiresSecondFactor(u.role) ? (
+                    <span className="badge badge--amber">noch nicht eingerichtet</span>
+                  ) : (
+                    "–"
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

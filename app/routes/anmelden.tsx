@@ -1,9 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { SIGN_IN_NOTICES, type SignInNotice, safeRedirect } from "~/auth.server";
 import { FormErrors, TextField } from "~/components/forms";
+import { SECOND_FACTOR_PAGES } from "~/second-factor.server";
 import { ROLE_HOME } from "../../workflows/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Anmelden – KIM Fallmanagement" }];
@@ -21,16 +23,13 @@ const LoginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
-/** Only same-site paths, never "//host" or a full URL. */
-function safeRedirect(to: string | undefined, fallback: string) {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await context.getSession();
   if (session) throw redirect(ROLE_HOME[session.user.role]);
-  return null;
+  // Only the fixed German notices, never text from the URL.
+  const hint = new URL(request.url).searchParams.get("hinweis");
+  const notice = hint && Object.hasOwn(SIGN_IN_NOTICES, hint) ? SIGN_IN_NOTICES[hint as SignInNotice] : null;
+  return { notice };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -43,7 +42,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     username: submission.value.username,
     password: submission.value.password,
     address: context.clientAddress,
+    redirectTo: submission.value.redirectTo,
   });
+  if (result.ok === "second_factor") {
+    throw redirect(SECOND_FACTOR_PAGES[result.purpose], { headers: { "Set-Cookie": result.cookie } });
+  }
   if (!result.ok) {
     return data(
       { result: submission.reply({ formErrors: [result.message], hideFields: ["password"] }) },
@@ -55,6 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -69,6 +73,11 @@ export default function Login() {
     <div className="login card">
       <h1>Anmelden</h1>
       <p className="muted">KIM Fallmanagement – Kommunales Integrationsmanagement NRW</p>
+      {notice && !actionData ? (
+        <p className="notice-plain" role="status">
+          {notice}
+        </p>
+      ) : null}
       <Form method="post" className="stack" {...getFormProps(form)}>
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

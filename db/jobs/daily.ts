@@ -1,10 +1,11 @@
 // The daily job: notices cases that stopped fitting their target group and raises
-// FLAG_RECLASSIFICATION through the case service (never a silent change); tidies sessions and login attempts.
+// FLAG_RECLASSIFICATION through the case service (never a silent change); tidies sessions, pending sign-ins and login attempts.
 import type { Kysely } from "kysely";
 import { detectReclassificationReason } from "../../workflows/target-groups";
 import { RESIDENCE_TITLE_STATUSES } from "../../workflows/vocabulary";
 import { SYSTEM_ACTOR, applyCaseEvent, berlinDate } from "../case-service";
 import type { Database } from "../schema";
+import { pruneLoginChallenges } from "../second-factor";
 import { pruneLoginAttempts } from "../users";
 import { anonymiseExpiredClients } from "./retention";
 
@@ -67,6 +68,7 @@ export async function runDailyJob(
     else refused++;
   }
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
+  await pruneLoginChallenges(db, now);
   await pruneLoginAttempts(db, new Date(now.getTime() - 24 * 3_600_000));
   const anonymised = await anonymiseExpiredClients(db, { now });
   const result = { checked: candidates.length, flagged, refused, anonymised };

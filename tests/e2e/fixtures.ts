@@ -1,7 +1,10 @@
-// Shared fixtures for the browser tests: sign-in as a demo user and the axe check.
+// Shared fixtures for the browser tests: sign-in as a demo user (with the second factor where the role
+// needs one) and the axe check.
 import AxeBuilder from "@axe-core/playwright";
 import { type Page, test as base, expect } from "@playwright/test";
-import { DEMO_PASSWORD } from "../../db/seed/demo-users";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "../../db/seed/demo-users";
+import { requiresSecondFactor } from "../../workflows/permissions";
+import { withFreshCode } from "./totp-steps";
 
 export { expect };
 
@@ -21,10 +24,51 @@ export async function submitLogin(page: Page, username: string, password: string
   await page.getByRole("button", { name: "Anmelden" }).click();
 }
 
-/** Signs in with the demo password and waits until the browser has left the sign-in page. */
+/** TOTP secrets by user: the demo secret of the demo accounts, and those set up by this worker's tests. */
+const totpSecrets = new Map<string, string>(
+  DEMO_USERS.filter((u) => requiresSecondFactor(u.role)).map((u) => [u.username, DEMO_TOTP_SECRET]),
+);
+
+/** The secret shown on the set-up page (/anmelden/zwei-faktor), without the spaces between groups. */
+export async function readEnrolmentSecret(page: Page): Promise<string> {
+  return (await page.locator("#totp-secret").innerText()).replace(/\s/g, "");
+}
+
+/**
+ * On /anmelden/code or /anmelden/zwei-faktor: enters a code the server accepts (never one used before
+ * for this user, see totp-steps.ts) and waits until the browser has left the sign-in pages.
+ */
+export async function submitSecondFactor(page: Page, username: string, secret: string): Promise<void> {
+  const enrolling = new URL(page.url()).pathname === "/anmelden/zwei-faktor";
+  await withFreshCode(username, secret, async (code) => {
+    await page.getByRole("textbox", { name: enrolling ? "Code aus der App" : "Sicherheitscode" }).fill(code);
+    await page.getByRole("button", { name: enrolling ? "Einrichten und anmelden" : "Anmelden", exact: true }).click();
+    try {
+      await page.waitForURL((url) => !url.pathname.startsWith("/anmelden"), { timeout: 20_000 });
+    } catch (error) {
+      const shown = await page.locator(".field-error, .form-error").allInnerTexts();
+      throw new Error(`second factor for ${username} not accepted (${shown.join(" ") || "no message"})`, { cause: error });
+    }
+  });
+  if (enrolling) totpSecrets.set(username, secret);
+}
+
+/**
+ * Signs in with the demo password (or the given one) and waits until the browser has left the sign-in
+ * pages. Coordinators and admins enter the code of their secret; a user without one yet sets it up
+ * with the secret read off the page.
+ */
 export async function login(page: Page, username: string, password: string = DEMO_PASSWORD): Promise<void> {
   await submitLogin(page, username, password);
   await page.waitForURL((url) => url.pathname !== "/anmelden");
+  const path = new URL(page.url()).pathname;
+  if (path === "/anmelden/zwei-faktor") {
+    await submitSecondFactor(page, username, await readEnrolmentSecret(page));
+  } else if (path === "/anmelden/code") {
+    const secret = totpSecrets.get(username);
+    if (!secret) throw new Error(`no TOTP secret known for ${username} in this worker`);
+    await submitSecondFactor(page, username, secret);
+  }
 }
 
 /** Runs axe with the WCAG 2.0/2.1 A and AA rules and fails with a readable list of violations. */

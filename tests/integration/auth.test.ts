@@ -40,8 +40,10 @@ async function sessionCount(userId: string): Promise<number> {
   return Number(row.n);
 }
 
+/** Signs in a user without a second factor (case managers, steering; tests/integration/second-factor.test.ts has the rest). */
 async function signIn(username: string, password = TEST_PASSWORD, address = newAddress()) {
   const result = await auth.login({ username, password, address });
+  if (result.ok === "second_factor") throw new Error("login needs a second factor");
   if (!result.ok) throw new Error(`login failed: ${result.status} ${result.message}`);
   return { ...result, cookie: cookieHeader(result.cookie), setCookie: result.cookie };
 }
@@ -61,7 +63,7 @@ describe("login", () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
     expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    if (result.ok !== true) return;
     expect(result.user).toMatchObject({ id: user.id, username: user.username, role: "case_manager" });
     expect(result.cookie).toMatch(/^kim_session=[^;]+;/);
     expect(result.cookie).toMatch(/HttpOnly/i);
@@ -72,13 +74,13 @@ describe("login", () => {
   });
 
   test("the username is matched case-insensitively and trimmed", async () => {
-    const user = await insertUser(db, { role: "coordinator", organisationId });
+    const user = await insertUser(db, { role: "steering", organisationId });
     const result = await auth.login({ username: `  ${user.username.toUpperCase()} `, password: TEST_PASSWORD, address: newAddress() });
     expect(result.ok).toBe(true);
   });
 
   test("every login gets a new session id", async () => {
-    const user = await insertUser(db, { role: "coordinator", organisationId });
+    const user = await insertUser(db, { role: "steering", organisationId });
     const first = await signIn(user.username);
     const second = await signIn(user.username);
     expect(first.cookie).not.toBe(second.cookie);
@@ -86,11 +88,11 @@ describe("login", () => {
   });
 
   test("over HTTPS the cookie is Secure with the __Host- prefix", async () => {
-    const user = await insertUser(db, { role: "admin", organisationId });
+    const user = await insertUser(db, { role: "case_manager", organisationId });
     const secureAuth = createAuth(db, { secureCookies: true });
     const result = await secureAuth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
     expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    if (result.ok !== true) return;
     expect(result.cookie).toMatch(/^__Host-kim_session=/);
     expect(result.cookie).toMatch(/; Secure/i);
     expect(result.cookie).toMatch(/Path=\//);
@@ -167,7 +169,7 @@ describe("throttling", () => {
       const result = await auth.login({ username: `unbekannt.${i % 10}.${i}`, password: "falsch-xxxxxx", address });
       expect(result).toMatchObject({ ok: false, status: 401 });
     }
-    const user = await insertUser(db, { role: "coordinator", organisationId });
+    const user = await insertUser(db, { role: "steering", organisationId });
     const throttled = await auth.login({ username: user.username, password: TEST_PASSWORD, address });
     expect(throttled).toEqual({ ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE });
     const elsewhere = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
@@ -198,7 +200,7 @@ describe("inactive users", () => {
   test("changing role or password also ends the sessions", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     const before = await signIn(user.username);
-    await updateUser(db, user.id, { role: "coordinator", fte: null });
+    await updateUser(db, user.id, { role: "steering", fte: null });
     expect(await auth.getSession(before.cookie)).toBeNull();
     const again = await signIn(user.username);
     await updateUser(db, user.id, { password_hash: await hashPassword("Ein-neues-Passwort-2026") });
@@ -208,7 +210,7 @@ describe("inactive users", () => {
 
 describe("session lifetime", () => {
   test("logout deletes the session server-side and blanks the cookie", async () => {
-    const user = await insertUser(db, { role: "coordinator", organisationId });
+    const user = await insertUser(db, { role: "steering", organisationId });
     const { cookie } = await signIn(user.username);
     const blank = await auth.logout(cookie);
     expect(blank).toMatch(/^kim_session=;/);

@@ -1,0 +1,184 @@
+// The second factor in the database: pending sign-ins (login_challenges) between the correct password and
+// the TOTP code, the user's secret and the last accepted time step. The only module that reads
+// users.totp_secret; every listing of users selects totp_enabled_at at most.
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Role } from "../workflows/vocabulary";
+import type { Database, LoginChallengePurpose } from "./schema";
+import { generateTotpSecret } from "./totp";
+
+/** A pending sign-in lasts five minutes. */
+export const CHALLENGE_MINUTES = 5;
+/** Wrong codes after which a pending sign-in is void. */
+export const CHALLENGE_MAX_FAILURES = 5;
+
+/** SHA-256 (hex) of a challenge id: what the table stores instead of the id. */
+export function hashChallengeId(id: string): string {
+  return createHash("sha256").update(id, "utf8").digest("hex");
+}
+
+/**
+ * Starts a pending sign-in for a user whose password was right: 256 random bits, returned once (for the
+ * cookie) and stored only as a hash; "enroll" draws the new secret the user is about to set up. Other
+ * pending sign-ins of the user (another browser) stay: more of them give no more guesses, since every
+ * wrong code counts for the account throttle, which is checked before each code.
+ */
+export async function createLoginChallenge(
+  db: Kysely<Database>,
+  input: { userId: string; purpose: LoginChallengePurpose; redirectTo: string | null; now?: Date },
+): Promise<{ id: string; expiresAt: Date }> {
+  const id = randomBytes(32).toString("base64url");
+  const now = input.now ?? new Date();
+  const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
+  await db
+    .insertInto("login_challenges")
+    .values({
+      id_hash: hashChallengeId(id),
+      user_id: input.userId,
+      purpose: input.purpose,
+      pending_secret: input.purpose === "enroll" ? generateTotpSecret() : null,
+      redirect_to: input.redirectTo,
+      created_at: now,
+      expires_at: expiresAt,
+    })
+    .execute();
+  return { id, expiresAt };
+}
+
+export interface PendingSignIn {
+  idHash: string;
+  purpose: LoginChallengePurpose;
+  redirectTo: string | null;
+  failedAttempts: number;
+  expiresAt: Date;
+  userId: string;
+  username: string;
+  role: Role;
+  /** The secret the code must match: the pending one while enrolling, else the user's. */
+  secret: string;
+  lastStep: number | null;
+}
+
+/** The pending sign-in of a challenge id, unless it expired, the user is inactive or the factor changed meanwhile. */
+export async function findLoginChallenge(
+  db: Kysely<Database>,
+  id: string,
+  now: Date = new Date(),
+): Promise<PendingSignIn | null> {
+  const row = await db
+    .selectFrom("login_challenges")
+    .innerJoin("users", "users.id", "login_challenges.user_id")
+    .select([
+      "login_challenges.id_hash",
+      "login_challenges.purpose",
+      "login_challenges.pending_secret",
+      "login_challenges.redirect_to",
+      "login_challenges.failed_attempts",
+      "login_challenges.expires_at",
+      "users.id as user_id",
+      "users.username",
+      "users.role",
+      "users.active",
+      "users.totp_secret",
+      "users.totp_enabled_at",
+      "users.totp_last_step",
+    ])
+    .where("login_challenges.id_hash", "=", hashChallengeId(id))
+    .where("login_challenges.expires_at", ">", now)
+    .executeTakeFirst();
+  if (!row || !row.active) return null;
+  const secret = row.purpose === "enroll" ? row.pending_secret : row.totp_secret;
+  // Enrolled meanwhile (enroll) or reset by an administrator (verify): this sign-in no longer fits.
+  if (!secret || (row.purpose === "enroll") !== (row.totp_enabled_at === null)) return null;
+  return {
+    idHash: row.id_hash,
+    purpose: row.purpose,
+    redirectTo: row.redirect_to,
+    failedAttempts: row.failed_attempts,
+    expiresAt: row.expires_at,
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    secret,
+    lastStep: row.totp_last_step,
+  };
+}
+
+/** Counts one wrong code; at CHALLENGE_MAX_FAILURES the pending sign-in is deleted. Returns the count. */
+export async function recordChallengeFailure(db: Kysely<Database>, idHash: string): Promise<number> {
+  const row = await db
+    .updateTable("login_challenges")
+    .set((eb) => ({ failed_attempts: eb("failed_attempts", "+", 1) }))
+    .where("id_hash", "=", idHash)
+    .returning("failed_attempts")
+    .executeTakeFirst();
+  const failures = row?.failed_attempts ?? CHALLENGE_MAX_FAILURES;
+  if (failures >= CHALLENGE_MAX_FAILURES) await deleteLoginChallenge(db, idHash);
+  return failures;
+}
+
+export async function deleteLoginChallenge(db: Kysely<Database>, idHash: string): Promise<void> {
+  await db.deleteFrom("login_challenges").where("id_hash", "=", idHash).execute();
+}
+
+/**
+ * Ends a pending sign-in after a correct code for `step`: stores the step as the user's last one (and,
+ * when enrolling, the secret with its set-up time) and deletes the challenge, in one transaction. False
+ * when the step is not newer than the stored one (a replay, also one racing in parallel), the factor
+ * changed meanwhile or the challenge was used already: then nothing is written.
+ */
+export async function completeLoginChallenge(
+  db: Kysely<Database>,
+  pending: Pick<PendingSignIn, "idHash" | "purpose" | "userId" | "secret">,
+  step: number,
+): Promise<boolean> {
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      let update = trx
+        .updateTable("users")
+        .where("id", "=", pending.userId)
+        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]));
+      update =
+        pending.purpose === "enroll"
+          ? update
+              .set({ totp_secret: pending.secret, totp_enabled_at: new Date(), totp_last_step: step, updated_at: new Date() })
+              .where("totp_enabled_at", "is", null)
+          : update
+              .set({ totp_last_step: step })
+              .where("totp_enabled_at", "is not", null)
+              .where("totp_secret", "=", pending.secret);
+      const updated = await update.executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new StaleChallenge();
+      const deleted = await trx.deleteFrom("login_challenges").where("id_hash", "=", pending.idHash).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) !== 1) throw new StaleChallenge();
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof StaleChallenge) return false;
+      throw error;
+    });
+}
+
+class StaleChallenge extends Error {}
+
+/**
+ * Clears a user's second factor (an administrator's action): secret, set-up time and last step; ends the
+ * user's sessions and pending sign-ins. A role that requires the factor sets it up anew at next sign-in.
+ */
+export async function resetSecondFactor(db: Kysely<Database>, userId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("users")
+      .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, updated_at: new Date() })
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+    await trx.deleteFrom("login_challenges").where("user_id", "=", userId).execute();
+    return Number(result.numUpdatedRows) === 1;
+  });
+}
+
+export async function pruneLoginChallenges(db: Kysely<Database>, now: Date = new Date()): Promise<void> {
+  await db.deleteFrom("login_challenges").where("expires_at", "<=", now).execute();
+}
