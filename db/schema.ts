@@ -325,6 +325,8 @@ export interface Database {
   identity_steps: IdentityStepsTable;
   structural_findings: StructuralFindingsTable;
   audit_log: AuditLogTable;
+  report_cases: ReportCasesTable;
+  report_case_intervals: ReportCaseIntervalsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -346,11 +348,40 @@ export type IdentityStepRow = Selectable<IdentityStepsTable>;
 export type StructuralFinding = Selectable<StructuralFindingsTable>;
 export type TargetGroupDefinitionRow = Selectable<TargetGroupDefinitionsTable>;
 
-// Evaluation views (migration 0002) for the Lenkungsgruppe report. Kept out of `Database`, which lists
-// exactly the base tables (tests/integration/schema.test.ts); report queries use
+// Evaluation tables and views for the Lenkungsgruppe report (migrations 0002 and 0006). The two tables are
+// kept in step by database triggers and are read-only for the app; the views stay out of `Database`,
+// which lists exactly the base tables (tests/integration/schema.test.ts); report queries use
 // `db.withTables<ReportViews>()`. Read-only: no Insertable/Updateable.
 type DateOnly = ColumnType<DateString, never, never>;
 type ReadTimestamp = ColumnType<Date, never, never>;
+type ReadOnly<T> = ColumnType<T, never, never>;
+
+/** One narrow row per case with what the evaluation reads (trigger on cases and clients). */
+export interface ReportCasesTable {
+  case_id: ReadOnly<string>;
+  client_id: ReadOnly<string>;
+  target_group: ReadOnly<TargetGroup | null>;
+  municipality_id: ReadOnly<number>;
+  referral_source: ReadOnly<ReferralSource>;
+  state: ReadOnly<CasePhase>;
+  opened_at: ReadTimestamp;
+  first_contact_at: ReadOnly<Date | null>;
+  closed_at: ReadOnly<Date | null>;
+  closure_reason: ReadOnly<ClosureReason | null>;
+}
+
+/** The open intervals of every case (trigger on case_events, from the view report_case_pieces_live). */
+export interface ReportCaseIntervalsTable {
+  case_id: ReadOnly<string>;
+  /** seq of the lifecycle event that starts the interval */
+  seq: ReadOnly<number>;
+  case_manager_id: ReadOnly<string | null>;
+  from_on: DateOnly;
+  to_on: ReadOnly<DateString | null>;
+  target_group: ReadOnly<TargetGroup | null>;
+  municipality_id: ReadOnly<number>;
+  referral_source: ReadOnly<ReferralSource>;
+}
 type IntakeDecision = "aufgenommen" | "nicht_zustaendig" | "keine_zielgruppe" | "offen";
 
 export interface ReportCaseFactsView {
@@ -428,11 +459,6 @@ export interface ReportOpenIntervalsView {
   referral_source: ReferralSource;
 }
 
-export interface ReportRefreshStateView {
-  refreshed_at: ReadTimestamp;
-  last_event_id: number;
-}
-
 export type ReportViews = {
   report_case_facts: ReportCaseFactsView;
   report_goal_facts: ReportGoalFactsView;
@@ -440,11 +466,10 @@ export type ReportViews = {
   report_identity_facts: ReportIdentityFactsView;
   report_umf_transitions: ReportUmfTransitionsView;
   report_findings: ReportFindingsView;
-  /** The interval definition computed from the event log on every read (reference for the materialised one). */
+  /** The interval definition computed from the event log on every read (reference for the kept one). */
   report_open_intervals_live: ReportOpenIntervalsView;
-  /** Materialised report_open_intervals_live, refreshed by refresh_report_views(). */
+  /** report_case_intervals (kept by trigger) with the case's current dimensions. */
   report_open_intervals: ReportOpenIntervalsView;
-  report_refresh_state: ReportRefreshStateView;
 };
 
 export type ReportDatabase = Database & ReportViews;

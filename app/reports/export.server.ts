@@ -96,7 +96,6 @@ export function exportMetadata(report: PublishedReport): [string, string][] {
     ["Zugangsweg", report.filterLabels.referralSource ?? "alle"],
     ["Aufteilung", report.splitLabel],
     ["Erstellt", dateTime.format(new Date(report.generatedAt))],
-    ["Datenstand Auslastung", dateTime.format(new Date(report.freshness.refreshedAt))],
     ["Datenschutz", report.suppressionNote ?? "Ungekürzte Zahlen (Koordination): nicht zur Weitergabe an die Lenkungsgruppe."],
   ];
 }

@@ -1,10 +1,9 @@
-// What the report page and the exports load: the validated request, the fresh views and the report,
+// What the report page and the exports load: the validated request and the report,
 // published (suppressed for the steering role) before it leaves the server.
 import type { AppLoadContext } from "@remix-run/node";
 import {
   type PublishedReport,
   buildReport,
-  ensureReportViewsFresh,
   listReportMunicipalities,
   publishReport,
 } from "~/db.server";
@@ -45,7 +44,6 @@ export async function loadReport(
   const municipalities = await listReportMunicipalities(db);
   const parsed = parseReportQuery(params, { municipalityIds: municipalities.map((m) => m.id), today: options.today });
   if (!parsed.ok) return { ok: false, submission: parsed.submission, municipalities };
-  await ensureReportViewsFresh(db, { now: options.now });
   const raw = await buildReport(db, parsed.request.filter, parsed.request.split, {
     asOf: options.today,
     now: options.now,

@@ -356,12 +356,7 @@ function ReportView({ report, search }: { report: PublishedReport; search: strin
           {filters} · Aufteilung: {report.splitLabel}
         </p>
         <p className="muted">
-          Erstellt am {dateTime.format(new Date(report.generatedAt))} Uhr. Datenstand der Auslastung:{" "}
-          {dateTime.format(new Date(report.freshness.refreshedAt))} Uhr
-          {report.freshness.pendingEvents > 0
-            ? ` (neuere Änderungen fließen bei der nächsten Aktualisierung ein, spätestens nach fünf Minuten)`
-            : ""}
-          .
+          Erstellt am {dateTime.format(new Date(report.generatedAt))} Uhr, mit allen bis dahin erfassten Daten.
         </p>
         {report.suppressionNote ? <p className="report-privacy">{report.suppressionNote}</p> : null}
       </div>

@@ -3,8 +3,6 @@
 export { FIGURES as REPORT_FIGURES, REPORT_SECTIONS, SPLIT_LABELS as REPORT_SPLIT_LABELS, SUPPRESSION_NOTE } from "./definitions";
 export type { FigureKind as ReportFigureKind, ReportSection } from "./definitions";
 export type { ReportFilter, SplitDimension as ReportSplitDimension } from "./period";
-export { ensureReportViewsFresh, getReportFreshness, refreshReportViews } from "./refresh";
-export type { ReportFreshness } from "./refresh";
 export { buildReport, listReportMunicipalities } from "./report";
 export type { RawReport, ReportGroup, ReportPeriod } from "./report";
 export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";

@@ -323,28 +323,51 @@ export async function queryCaseload(
     split === "month" || split === "quarter" ? bucketsOf(counted, split) : [{ key: "all", ...counted }];
   const bucketDays = Object.fromEntries(buckets.map((b) => [b.key, dayCount(b)]));
   const view = sql.table(options.source === "live" ? "report_open_intervals_live" : "report_open_intervals");
-  const key =
-    split === "month" || split === "quarter" ? sql<string>`bucket` : splitKey(split, "from_on", true);
-  const openAtBucketEnd = sql`case_manager_id IS NULL AND from_on <= b_to AND coalesce(to_on, 'infinity'::date) > b_to`;
+  const timeSplit = split === "month" || split === "quarter";
+  const dimensionKey = timeSplit ? null : splitKey(split, "from_on", true);
+  const key = timeSplit ? sql<string>`bucket` : dimensionKey ? sql<string>`grp_key` : null;
+  // The number of open cases is a step function of the day: +1 where an interval starts (clipped to the
+  // period), -1 where it ends. Its segments [seg_from, seg_to) with a constant count, per group and
+  // assignment, are few (at most one per day); case-days of a bucket are count × overlapping days.
+  // This stays linear in the intervals however many buckets there are.
   const { rows } = await sql<GroupRow<CaseloadRow>>`
-    SELECT ${key ?? sql`NULL::text`} AS grp,
-      coalesce(sum(days), 0) AS case_days,
-      coalesce(sum(days) FILTER (WHERE case_manager_id IS NOT NULL), 0) AS assigned_days,
-      coalesce(sum(days) FILTER (WHERE case_manager_id IS NULL), 0) AS unassigned_days,
-      count(*) FILTER (WHERE ${openAtBucketEnd}) AS unassigned_bucket_end,
-      count(*) FILTER (WHERE ${openAtBucketEnd} AND b_to = ${lastDay}::date) AS unassigned_period_end
-    FROM (
-      SELECT i.case_manager_id, i.from_on, i.to_on, i.target_group, i.municipality_id, i.referral_source,
-        b.bucket, b.b_to,
-        least(coalesce(i.to_on, 'infinity'::date), b.b_to + 1) - greatest(i.from_on, b.b_from) AS days
+    WITH pieces AS (
+      SELECT greatest(i.from_on, ${counted.from}::date) AS from_on, i.to_on, i.case_manager_id IS NULL AS unassigned,
+        ${dimensionKey ?? sql`NULL::text`} AS grp_key
       FROM ${view} i
+      WHERE coalesce(i.to_on, 'infinity'::date) > ${counted.from}::date AND i.from_on <= ${counted.to}::date
+        AND ${dimensionFilter(filter)}
+    ), changes AS (
+      SELECT grp_key, unassigned, day, sum(delta) AS delta
+      FROM (
+        SELECT grp_key, unassigned, from_on AS day, 1 AS delta FROM pieces
+        UNION ALL
+        SELECT grp_key, unassigned, to_on, -1 FROM pieces WHERE to_on <= ${counted.to}::date
+      ) c
+      GROUP BY grp_key, unassigned, day
+    ), segments AS (
+      SELECT grp_key, unassigned, day AS seg_from,
+        coalesce(lead(day) OVER w, ${counted.to}::date + 1) AS seg_to,
+        sum(delta) OVER (w ROWS UNBOUNDED PRECEDING) AS open
+      FROM changes
+      WINDOW w AS (PARTITION BY grp_key, unassigned ORDER BY day)
+    ), spans AS (
+      SELECT s.grp_key, s.unassigned, s.open, b.bucket, b.b_to,
+        least(s.seg_to, b.b_to + 1) - greatest(s.seg_from, b.b_from) AS days,
+        s.seg_from <= b.b_to AND s.seg_to > b.b_to AS at_bucket_end
+      FROM segments s
       JOIN unnest(${buckets.map((b) => b.key)}::text[], ${buckets.map((b) => b.from)}::date[], ${buckets.map(
         (b) => b.to,
       )}::date[]) AS b (bucket, b_from, b_to)
-        ON i.from_on <= b.b_to AND coalesce(i.to_on, 'infinity'::date) > b.b_from
-      WHERE coalesce(i.to_on, 'infinity'::date) > ${counted.from}::date AND i.from_on <= ${counted.to}::date
-    ) x
-    WHERE ${dimensionFilter(filter)}
+        ON s.seg_from <= b.b_to AND s.seg_to > b.b_from
+    )
+    SELECT ${key ?? sql`NULL::text`} AS grp,
+      coalesce(sum(open * days), 0) AS case_days,
+      coalesce(sum(open * days) FILTER (WHERE NOT unassigned), 0) AS assigned_days,
+      coalesce(sum(open * days) FILTER (WHERE unassigned), 0) AS unassigned_days,
+      coalesce(sum(open) FILTER (WHERE unassigned AND at_bucket_end), 0) AS unassigned_bucket_end,
+      coalesce(sum(open) FILTER (WHERE unassigned AND at_bucket_end AND b_to = ${lastDay}::date), 0) AS unassigned_period_end
+    FROM spans
     ${key ? sql`GROUP BY ${groupingSets(key)}` : sql``}`.execute(db);
   return { rows, days: dayCount(counted), bucketDays, lastDay };
 }

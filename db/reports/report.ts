@@ -35,7 +35,6 @@ import {
   queryStaff,
   queryUmfTransitions,
 } from "./queries";
-import { type ReportFreshness, getReportFreshness } from "./refresh";
 
 /** An exact value: a count, a share (numerator/denominator), a median (denominator = n) or an average. */
 export interface RawCell {
@@ -77,7 +76,6 @@ export interface RawReport {
   asOf: string;
   /** Labels of the active filters (German). */
   filterLabels: { targetGroup: string | null; municipality: string | null; referralSource: string | null };
-  freshness: ReportFreshness;
   generatedAt: string;
 }
 
@@ -323,13 +321,12 @@ export async function buildReport(
   const asOf = options.asOf ?? berlinToday(now);
   const prev = previousPeriod(filter);
   const previousFilter: ReportFilter = { ...filter, ...prev };
-  const [current, previous, staff, groups, filterLabels, freshness] = await Promise.all([
+  const [current, previous, staff, groups, filterLabels] = await Promise.all([
     loadPeriod(db, filter, split, asOf),
     loadPeriod(db, previousFilter, "none", asOf),
     queryStaff(db),
     groupsOf(db, filter, split),
     filterLabelsOf(db, filter),
-    getReportFreshness(db),
   ]);
   // Groups that only appear in the data (e.g. findings without a municipality) are kept only when present.
   const visibleGroups = groups.filter(
@@ -357,7 +354,6 @@ export async function buildReport(
     figures,
     asOf,
     filterLabels,
-    freshness,
     generatedAt: now.toISOString(),
   };
 }

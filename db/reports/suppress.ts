@@ -4,7 +4,6 @@
 // loader data and both exports read only the published report. Coordinators get it unsuppressed.
 import { FIGURES, type FigureKind, REPORT_SECTIONS, type ReportSection, SPLIT_LABELS, SUPPRESSION_NOTE } from "./definitions";
 import type { RawCell, RawReport, ReportGroup, ReportPeriod } from "./report";
-import type { ReportFreshness } from "./refresh";
 import type { ReportFilter, SplitDimension } from "./period";
 
 /** Below this, a count is shown as "<5" and a basis hides its rate. */
@@ -55,7 +54,6 @@ export interface PublishedReport {
   groups: ReportGroup[];
   sections: { key: ReportSection; title: string; figures: PublishedFigure[] }[];
   asOf: string;
-  freshness: ReportFreshness;
   generatedAt: string;
 }
 
@@ -206,7 +204,6 @@ export function publishReport(raw: RawReport, options: { suppress: boolean }): P
     groups: raw.groups,
     sections,
     asOf: raw.asOf,
-    freshness: raw.freshness,
     generatedAt: raw.generatedAt,
   };
 }

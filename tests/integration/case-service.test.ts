@@ -1,5 +1,6 @@
 // The case service on a real database: every lifecycle step, every refusal, concurrency, replay.
 import { isDeepStrictEqual } from "node:util";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CaseCommand,
@@ -400,5 +401,38 @@ describe("demo data from the statechart", () => {
     for (const phase of ["intake", "classification", "assessment", "planning", "active", "closure", "resting", "closed"]) {
       expect(phases.has(phase as never), phase).toBe(true);
     }
+  });
+
+  it("keeps the evaluation facts of bulk-loaded and service-written cases equal to their definitions", async () => {
+    // the demo data above came in as multi-row inserts; one more case goes through the service
+    const { caseId } = await openCase(t.db, cm, {
+      client: person(),
+      referralSource: "sozialamt",
+      referralMunicipalityId: municipalityId,
+      increasedNeedDocumented: true,
+      caseManagerId: cm.id,
+    });
+    const moved = await applyCaseEvent(t.db, coordinator, {
+      caseId,
+      expectedRowVersion: await rowVersion(caseId),
+      command: { type: "TRANSFER", toCaseManagerId: cm2.id },
+    });
+    expect(moved.ok).toBe(true);
+    const { rows } = await sql<{ extra: number; missing: number; intervals: number; facts_off: number; facts: number; cases: number }>`
+      SELECT
+        (SELECT count(*) FROM (SELECT * FROM report_open_intervals EXCEPT SELECT * FROM report_open_intervals_live) a)::int AS extra,
+        (SELECT count(*) FROM (SELECT * FROM report_open_intervals_live EXCEPT SELECT * FROM report_open_intervals) b)::int AS missing,
+        (SELECT count(*) FROM report_case_intervals)::int AS intervals,
+        (SELECT count(*) FROM (
+          SELECT c.id, c.client_id, c.target_group, cl.municipality_id, c.referral_source, c.state, c.opened_at,
+            c.first_contact_at, c.closed_at, c.closure_reason FROM cases c JOIN clients cl ON cl.id = c.client_id
+          EXCEPT SELECT * FROM report_cases) d)::int AS facts_off,
+        (SELECT count(*) FROM report_cases)::int AS facts,
+        (SELECT count(*) FROM cases)::int AS cases`.execute(t.db);
+    expect(rows[0]).toMatchObject({ extra: 0, missing: 0, facts_off: 0 });
+    expect(rows[0]?.intervals).toBeGreaterThan(150);
+    expect(rows[0]?.facts).toBe(rows[0]?.cases);
+    const transferred = await t.db.selectFrom("report_case_intervals").select(["case_manager_id", "to_on"]).where("case_id", "=", caseId).orderBy("seq").execute();
+    expect(transferred.at(-1)).toEqual({ case_manager_id: cm2.id, to_on: null });
   });
 });

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { escapeSpreadsheetText } from "~/reports/export.server";
 import { loader as csvLoader } from "~/routes/berichte_.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/berichte_.export[.]xlsx";
-import { refreshReportViews } from "../../db/reports/refresh";
 import type { Database } from "../../db/schema";
 import type { Role } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -21,7 +20,6 @@ beforeAll(async () => {
   t = await createTestDatabase();
   db = t.db;
   fx = await insertReportFixture(db);
-  await refreshReportViews(db);
 });
 afterAll(async () => {
   await t?.close();

@@ -4,7 +4,6 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { bucketsOf, periodLabel, previousPeriod } from "../../db/reports/period";
 import { queryCaseload } from "../../db/reports/queries";
-import { ensureReportViewsFresh, getReportFreshness, refreshReportViews } from "../../db/reports/refresh";
 import { type RawCell, type RawReport, buildReport } from "../../db/reports/report";
 import type { Database } from "../../db/schema";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -18,7 +17,6 @@ beforeAll(async () => {
   t = await createTestDatabase();
   db = t.db;
   fx = await insertReportFixture(db);
-  await refreshReportViews(db);
 });
 afterAll(async () => {
   await t?.close();
@@ -346,13 +344,14 @@ describe("filters", () => {
   });
 });
 
-describe("the materialised open intervals", () => {
+describe("the open intervals kept by trigger (report_case_intervals)", () => {
   test("equal the intervals computed live from the event log", async () => {
     const rows = (view: "report_open_intervals" | "report_open_intervals_live") =>
       sql<Record<string, unknown>>`SELECT case_id, case_manager_id, from_on, to_on, target_group, municipality_id,
         referral_source FROM ${sql.table(view)} ORDER BY case_id, from_on`.execute(db);
-    const [materialised, live] = await Promise.all([rows("report_open_intervals"), rows("report_open_intervals_live")]);
-    expect(materialised.rows).toEqual(live.rows);
+    const [kept, live] = await Promise.all([rows("report_open_intervals"), rows("report_open_intervals_live")]);
+    expect(live.rows.length).toBeGreaterThan(10);
+    expect(kept.rows).toEqual(live.rows);
     // C10: open until its first closure, closed until the REOPEN, open again until 28 February.
     expect(live.rows.filter((r) => r.case_id === fx.cases.C10)).toEqual([
       expect.objectContaining({ case_manager_id: fx.users.A, from_on: "2024-10-01", to_on: "2024-12-15" }),
@@ -367,19 +366,26 @@ describe("the materialised open intervals", () => {
 
   test("the caseload query gives the same answer on both", async () => {
     const filter = { ...Q1_2025 };
-    const [materialised, live] = await Promise.all([
+    const [kept, live] = await Promise.all([
       queryCaseload(db, filter, "municipality", { asOf: AS_OF }),
       queryCaseload(db, filter, "municipality", { asOf: AS_OF, source: "live" }),
     ]);
     const sort = (r: typeof live.rows) => [...r].sort((a, b) => String(a.grp).localeCompare(String(b.grp)));
-    expect(sort(materialised.rows)).toEqual(sort(live.rows));
+    expect(sort(kept.rows)).toEqual(sort(live.rows));
   });
 });
 
-describe("freshness", () => {
-  test("new events are pending until the views are refreshed", async () => {
-    const before = await getReportFreshness(db);
-    expect(before.pendingEvents).toBe(0);
+describe("kept in step by triggers: every change counts at once", () => {
+  const keptEqualsLive = async () => {
+    const { rows } = await sql<{ extra: number; missing: number }>`
+      SELECT (SELECT count(*) FROM (SELECT * FROM report_open_intervals EXCEPT SELECT * FROM report_open_intervals_live) a)::int AS extra,
+        (SELECT count(*) FROM (SELECT * FROM report_open_intervals_live EXCEPT SELECT * FROM report_open_intervals) b)::int AS missing`.execute(db);
+    expect(rows[0]).toEqual({ extra: 0, missing: 0 });
+  };
+
+  test("a new lifecycle event changes the caseload in the next report", async () => {
+    const before = await buildReport(db, { ...Q1_2025 }, "none", { asOf: AS_OF });
+    expectCell(figure(before, "caseload.unassigned_average").total, { value: 13 / 90, numerator: 13 }, "before transfer");
     // C13 is assigned to B on 2025-03-30: a new lifecycle event.
     await db
       .insertInto("case_events")
@@ -394,23 +400,20 @@ describe("freshness", () => {
         occurred_at: "2025-03-30T12:00:00Z",
       })
       .execute();
-    expect((await getReportFreshness(db)).pendingEvents).toBe(1);
-    // One event behind thousands would wait up to five minutes; here it is far behind (1 of ~40 events).
-    const result = await ensureReportViewsFresh(db);
-    expect(result).toMatchObject({ refreshed: true, pendingEvents: 0 });
     const report = await buildReport(db, { ...Q1_2025 }, "none", { asOf: AS_OF });
     // C13 was unassigned 28–29 March (2 days) and is assigned from 30 March: 11 unassigned days instead of 13.
     expectCell(figure(report, "caseload.unassigned_average").total, { value: 11 / 90, numerator: 11 }, "after transfer");
     expectCell(figure(report, "caseload.unassigned_end").total, { value: 0 }, "C13 assigned");
-    expect(await ensureReportViewsFresh(db)).toMatchObject({ refreshed: false });
+    await keptEqualsLive();
   });
 
-  test("a snapshot close to the log is refreshed only after five minutes", async () => {
+  test("events that are no lifecycle step leave the intervals alone; out-of-order lifecycle rows still give the definition", async () => {
+    const before = await db.selectFrom("report_case_intervals").selectAll().where("case_id", "=", fx.cases.C13 as string).execute();
     await db
       .insertInto("case_events")
       .values({
         case_id: fx.cases.C13 as string,
-        seq: 3,
+        seq: 4,
         type: "RECORD_CONTACT",
         payload: "{}",
         from_state: "intake",
@@ -419,10 +422,70 @@ describe("freshness", () => {
         occurred_at: "2025-03-31T12:00:00Z",
       })
       .execute();
-    const soon = await ensureReportViewsFresh(db, { maxPendingShare: 1 });
-    expect(soon).toMatchObject({ refreshed: false, pendingEvents: 1 });
-    const later = await ensureReportViewsFresh(db, { maxPendingShare: 1, now: new Date(Date.now() + 6 * 60_000) });
-    expect(later).toMatchObject({ refreshed: true, pendingEvents: 0 });
+    expect(await db.selectFrom("report_case_intervals").selectAll().where("case_id", "=", fx.cases.C13 as string).execute()).toEqual(
+      before,
+    );
+    // A transfer to A, inserted after the contact although its seq is lower: the whole case is recomputed.
+    await db
+      .insertInto("case_events")
+      .values({
+        case_id: fx.cases.C13 as string,
+        seq: 3,
+        type: "TRANSFER",
+        payload: JSON.stringify({ toCaseManagerId: fx.users.A }),
+        from_state: "intake",
+        to_state: "intake",
+        actor_id: fx.users.coordinator,
+        occurred_at: "2025-03-31T08:00:00Z",
+      })
+      .execute();
+    const after = await db
+      .selectFrom("report_case_intervals")
+      .select(["seq", "case_manager_id", "from_on", "to_on"])
+      .where("case_id", "=", fx.cases.C13 as string)
+      .orderBy("seq")
+      .execute();
+    expect(after.map((r) => [r.case_manager_id, r.to_on])).toEqual([
+      [null, "2025-03-30"],
+      [fx.users.B, "2025-03-31"],
+      [fx.users.A, null],
+    ]);
+    await keptEqualsLive();
+  });
+
+  test("a closure and a move of the client reach report_cases and the intervals", async () => {
+    const caseId = fx.cases.C13 as string;
+    const client = await db.selectFrom("cases").select("client_id").where("id", "=", caseId).executeTakeFirstOrThrow();
+    const facts = () => db.selectFrom("report_cases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
+    const before = await facts();
+    const otherMunicipality = before.municipality_id === fx.municipalities.m1 ? fx.municipalities.m2 : fx.municipalities.m1;
+    await db.updateTable("clients").set({ municipality_id: otherMunicipality }).where("id", "=", client.client_id).execute();
+    await db
+      .updateTable("cases")
+      .set({ state: "closed", closed_at: new Date("2025-04-02T10:00:00Z"), closure_reason: "nicht_zustaendig" })
+      .where("id", "=", caseId)
+      .execute();
+    expect(await facts()).toMatchObject({
+      municipality_id: otherMunicipality,
+      state: "closed",
+      closure_reason: "nicht_zustaendig",
+      closed_at: new Date("2025-04-02T10:00:00Z"),
+    });
+    // and report_cases holds exactly what the cases and clients tables say, for every case
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (
+        SELECT c.id, c.client_id, c.target_group, cl.municipality_id, c.referral_source, c.state, c.opened_at,
+          c.first_contact_at, c.closed_at, c.closure_reason FROM cases c JOIN clients cl ON cl.id = c.client_id
+        EXCEPT SELECT * FROM report_cases) d`.execute(db);
+    expect(rows[0]?.n).toBe(0);
+    const counts = await sql<{ cases: number; facts: number }>`
+      SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM report_cases)::int AS facts`.execute(db);
+    expect(counts.rows[0]?.facts).toBe(counts.rows[0]?.cases);
+    // the intervals carry the new municipality too
+    const intervals = await db.selectFrom("report_case_intervals").select("municipality_id").where("case_id", "=", caseId).execute();
+    expect(intervals.length).toBeGreaterThan(0);
+    for (const i of intervals) expect(i.municipality_id).toBe(otherMunicipality);
+    await keptEqualsLive();
   });
 });
 

@@ -6,7 +6,6 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loader as reportLoader } from "~/routes/berichte";
 import { loadReport } from "~/reports/report.server";
-import { refreshReportViews } from "../../db/reports/refresh";
 import { type PublishedReport, publishCell } from "../../db/reports/suppress";
 import type { Database } from "../../db/schema";
 import type { Role } from "../../workflows/vocabulary";
@@ -22,7 +21,6 @@ beforeAll(async () => {
   t = await createTestDatabase();
   db = t.db;
   fx = await insertReportFixture(db);
-  await refreshReportViews(db);
 });
 afterAll(async () => {
   await t?.close();

@@ -261,6 +261,28 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     outcome: "not null",
     detail: "null",
   },
+  report_cases: {
+    case_id: "not null",
+    client_id: "not null",
+    target_group: "null",
+    municipality_id: "not null",
+    referral_source: "not null",
+    state: "not null",
+    opened_at: "not null",
+    first_contact_at: "null",
+    closed_at: "null",
+    closure_reason: "null",
+  },
+  report_case_intervals: {
+    case_id: "not null",
+    seq: "not null",
+    case_manager_id: "null",
+    from_on: "not null",
+    to_on: "null",
+    target_group: "null",
+    municipality_id: "not null",
+    referral_source: "not null",
+  },
 };
 
 const AUDIT_OUTCOMES: Record<AuditOutcome, true> = { allowed: true, denied: true, error: true };

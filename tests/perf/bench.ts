@@ -5,15 +5,14 @@
 // Usage: npm run bench [-- --cases 250000] [--runs 7] [--reuse]
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): the server; the
 //   benchmark creates (drops first) the database kim_bench there. --reuse keeps an existing kim_bench
-//   that already holds the requested number of cases (loading 250,000 cases takes a while) and only
-//   re-creates the evaluation views of migration 0002.
+//   that already holds the requested number of cases (loading 250,000 cases takes ~25 min) and only
+//   applies pending migrations.
 // Target on a 2-core machine: each report query < 300 ms, the whole report < 1 s.
 import os from "node:os";
 import { type Kysely, sql } from "kysely";
 import { loadReport } from "../../app/reports/report.server";
 import { openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
-import * as evaluationViews from "../../db/migrations/0002-evaluation-views";
 import type { ReportFilter, SplitDimension } from "../../db/reports/period";
 import { berlinToday, yearPeriod } from "../../db/reports/period";
 import {
@@ -27,7 +26,6 @@ import {
   queryStaff,
   queryUmfTransitions,
 } from "../../db/reports/queries";
-import { getReportFreshness, refreshReportViews } from "../../db/reports/refresh";
 import type { Database } from "../../db/schema";
 import { seedCases } from "../../db/seed/cases";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
@@ -87,12 +85,8 @@ async function prepareDatabase(): Promise<{ db: Kysely<Database>; close: () => P
         .executeTakeFirst()
         .catch(() => undefined);
       if (Number(have?.n ?? 0) === cases) {
-        log(`reusing ${DB_NAME} with ${cases.toLocaleString("de-DE")} cases; re-creating the evaluation views`);
-        await migrateToLatest(handle.db);
-        // the views as the code defines them now, should migration 0002 have changed since the load
-        const migrationDb = handle.db as unknown as Kysely<unknown>;
-        await evaluationViews.down(migrationDb);
-        await evaluationViews.up(migrationDb);
+        const applied = await migrateToLatest(handle.db);
+        log(`reusing ${DB_NAME} with ${cases.toLocaleString("de-DE")} cases${applied.length ? `; applied ${applied.join(", ")}` : ""}`);
         return { db: handle.db, close: handle.close };
       }
       await handle.close();
@@ -115,18 +109,15 @@ async function prepareDatabase(): Promise<{ db: Kysely<Database>; close: () => P
 const { db, close } = await prepareDatabase();
 try {
   await sql`ANALYZE`.execute(db);
-  const [refreshMs] = await timed(() => refreshReportViews(db));
-  const freshness = await getReportFreshness(db);
   const sizes = await sql<{ cases: number; events: number; intervals: number; events_size: string }>`
     SELECT (SELECT count(*) FROM cases) AS cases, (SELECT count(*) FROM case_events) AS events,
-      (SELECT count(*) FROM report_open_intervals) AS intervals,
+      (SELECT count(*) FROM report_case_intervals) AS intervals,
       pg_size_pretty(pg_total_relation_size('case_events')) AS events_size`.execute(db);
   const size = sizes.rows[0];
   log(
     `database: ${Number(size?.cases).toLocaleString("de-DE")} cases, ${Number(size?.events).toLocaleString("de-DE")} events ` +
       `(${size?.events_size}), ${Number(size?.intervals).toLocaleString("de-DE")} open intervals; ${os.cpus().length} CPUs`,
   );
-  log(`refresh_report_views(): ${seconds(refreshMs)} (pending events after: ${freshness.pendingEvents})`);
 
   // The yardstick: one sequential scan of case_events on this database.
   const seqScan = await measure(() =>
@@ -179,7 +170,7 @@ try {
       rows.push({ name, period: label, ...(await measure(() => run(filter, split))), target: QUERY_TARGET_MS });
     }
   }
-  // For comparison: the caseload computed from the event log on every request (why it is materialised).
+  // For comparison: the caseload computed from the event log on every request (why the intervals are kept).
   rows.push({
     name: "Auslastung ohne Materialisierung (live)",
     period: "Jahr",
