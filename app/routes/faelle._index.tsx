@@ -180,7 +180,8 @@ export default function CaseList() {
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
   // The filter fields follow the URL (back button, "Filter zurücksetzen", deep links) without remounting,
-  // so the keyboard focus stays where it was.
+  // so the keyboard focus stays where it was. The field being edited is left alone: what someone types
+  // while the previous search is still loading must not be overwritten when its result arrives.
   useEffect(() => {
     const form = formRef.current;
     if (!form) return;
@@ -195,7 +196,11 @@ export default function CaseList() {
     };
     for (const [name, value] of Object.entries(values)) {
       const field = form.elements.namedItem(name);
-      if ((field instanceof HTMLInputElement || field instanceof HTMLSelectElement) && field.value !== value) {
+      if (
+        (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) &&
+        field.value !== value &&
+        field !== document.activeElement
+      ) {
         field.value = value;
       }
     }

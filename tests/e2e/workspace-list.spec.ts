@@ -223,6 +223,8 @@ test.describe("case list", () => {
     const lastName = (name ?? "").split(",")[0] ?? "";
     await page.getByRole("searchbox", { name: "Name oder Aktenzeichen" }).fill(lastName.toUpperCase());
     await page.getByRole("searchbox", { name: "Name oder Aktenzeichen" }).press("Enter");
+    // the Aktenzeichen's row matches the name too: wait for this search's own URL before judging the rows
+    await expect.poll(() => new URL(page.url()).searchParams.get("suche")).toBe(lastName.toUpperCase());
     await expect
       .poll(async () => (await columnTexts(page, COL.name)).every((n) => n.toUpperCase().includes(lastName.toUpperCase())))
       .toBe(true);
@@ -231,6 +233,7 @@ test.describe("case list", () => {
     for (const wildcard of ["%", "_"]) {
       await page.getByRole("searchbox", { name: "Name oder Aktenzeichen" }).fill(wildcard);
       await page.getByRole("searchbox", { name: "Name oder Aktenzeichen" }).press("Enter");
+      await expect.poll(() => new URL(page.url()).searchParams.get("suche")).toBe(wildcard);
       await expect(page.getByRole("status").filter({ hasText: "Keine Fälle gefunden." })).toBeVisible();
       await expect(page.getByRole("table")).toHaveCount(0);
     }
