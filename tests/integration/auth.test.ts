@@ -13,23 +13,12 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from "../../db/pass
 import type { Database } from "../../db/schema";
 import { updateUser } from "../../db/users";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { TEST_PASSWORD, insertOrganisation, insertUser } from "./fixtures";
+import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress } from "./fixtures";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
 let auth: ReturnType<typeof createAuth>;
 let organisationId: number;
-let addressCounter = 0;
-
-/** A fresh client address per test, so address throttling of one test never leaks into another. */
-function newAddress() {
-  addressCounter += 1;
-  return `192.0.2.${addressCounter}`;
-}
-
-function cookieHeader(setCookie: string): string {
-  return setCookie.split(";")[0] ?? "";
-}
 
 async function sessionCount(userId: string): Promise<number> {
   const row = await db
@@ -41,11 +30,11 @@ async function sessionCount(userId: string): Promise<number> {
 }
 
 /** Signs in a user without a second factor (case managers, steering; tests/integration/second-factor.test.ts has the rest). */
-async function signIn(username: string, password = TEST_PASSWORD, address = newAddress()) {
+async function signIn(username: string, password = TEST_PASSWORD, address = newClientAddress()) {
   const result = await auth.login({ username, password, address });
   if (result.ok === "second_factor") throw new Error("login needs a second factor");
   if (!result.ok) throw new Error(`login failed: ${result.status} ${result.message}`);
-  return { ...result, cookie: cookieHeader(result.cookie), setCookie: result.cookie };
+  return { ...result, cookie: cookiePair(result.cookie), setCookie: result.cookie };
 }
 
 beforeAll(async () => {
@@ -61,7 +50,7 @@ afterAll(async () => {
 describe("login", () => {
   test("correct credentials create a server-side session and an HttpOnly, SameSite=Lax cookie", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
-    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
     if (result.ok !== true) return;
     expect(result.user).toMatchObject({ id: user.id, username: user.username, role: "case_manager" });
@@ -69,13 +58,13 @@ describe("login", () => {
     expect(result.cookie).toMatch(/HttpOnly/i);
     expect(result.cookie).toMatch(/SameSite=Lax/i);
     expect(await sessionCount(user.id)).toBe(1);
-    const session = await auth.getSession(cookieHeader(result.cookie));
+    const session = await auth.getSession(cookiePair(result.cookie));
     expect(session?.user.id).toBe(user.id);
   });
 
   test("the username is matched case-insensitively and trimmed", async () => {
     const user = await insertUser(db, { role: "steering", organisationId });
-    const result = await auth.login({ username: `  ${user.username.toUpperCase()} `, password: TEST_PASSWORD, address: newAddress() });
+    const result = await auth.login({ username: `  ${user.username.toUpperCase()} `, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
   });
 
@@ -90,7 +79,7 @@ describe("login", () => {
   test("over HTTPS the cookie is Secure with the __Host- prefix", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     const secureAuth = createAuth(db, { secureCookies: true });
-    const result = await secureAuth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const result = await secureAuth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
     if (result.ok !== true) return;
     expect(result.cookie).toMatch(/^__Host-kim_session=/);
@@ -100,8 +89,8 @@ describe("login", () => {
 
   test("a wrong password and an unknown user get the same 401 answer", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
-    const wrongPassword = await auth.login({ username: user.username, password: "falsches-Passwort-123", address: newAddress() });
-    const unknownUser = await auth.login({ username: "gibt.es.nicht", password: "falsches-Passwort-123", address: newAddress() });
+    const wrongPassword = await auth.login({ username: user.username, password: "falsches-Passwort-123", address: newClientAddress() });
+    const unknownUser = await auth.login({ username: "gibt.es.nicht", password: "falsches-Passwort-123", address: newClientAddress() });
     expect(wrongPassword).toEqual({ ok: false, status: 401, message: "Benutzername oder Passwort ist falsch." });
     expect(unknownUser).toEqual(wrongPassword);
     expect(LOGIN_FAILED_MESSAGE).toBe("Benutzername oder Passwort ist falsch.");
@@ -111,7 +100,7 @@ describe("login", () => {
   test("failed and successful logins are audited without the password", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     const before = await db.selectFrom("audit_log").select("id").orderBy("id", "desc").executeTakeFirst();
-    await auth.login({ username: user.username, password: "Geheimes-Falsches-77", address: newAddress() });
+    await auth.login({ username: user.username, password: "Geheimes-Falsches-77", address: newClientAddress() });
     await signIn(user.username);
     const rows = await db
       .selectFrom("audit_log")
@@ -135,35 +124,35 @@ describe("throttling", () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     for (let i = 0; i < THROTTLE_MAX_PER_ACCOUNT; i++) {
       // A different address each time: the account limit must hold on its own.
-      const result = await auth.login({ username: user.username, password: `falsch-${i}-xxxxx`, address: newAddress() });
+      const result = await auth.login({ username: user.username, password: `falsch-${i}-xxxxx`, address: newClientAddress() });
       expect(result).toMatchObject({ ok: false, status: 401 });
     }
-    const sixth = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const sixth = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(sixth).toEqual({ ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE });
     expect(LOGIN_THROTTLED_MESSAGE).toMatch(/^Zu viele fehlgeschlagene Anmeldeversuche\./);
     expect(await sessionCount(user.id)).toBe(0);
 
     // Another account is not affected.
     const other = await insertUser(db, { role: "case_manager", organisationId });
-    expect((await auth.login({ username: other.username, password: TEST_PASSWORD, address: newAddress() })).ok).toBe(true);
+    expect((await auth.login({ username: other.username, password: TEST_PASSWORD, address: newClientAddress() })).ok).toBe(true);
   });
 
   test("failures older than the window do not count", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     for (let i = 0; i < THROTTLE_MAX_PER_ACCOUNT; i++) {
-      await auth.login({ username: user.username, password: `falsch-${i}-xxxxx`, address: newAddress() });
+      await auth.login({ username: user.username, password: `falsch-${i}-xxxxx`, address: newClientAddress() });
     }
     await db
       .updateTable("login_attempts")
       .set({ attempted_at: new Date(Date.now() - 16 * 60_000) })
       .where("username", "=", user.username)
       .execute();
-    expect((await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() })).ok).toBe(true);
+    expect((await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() })).ok).toBe(true);
   });
 
   test(`one address is throttled after ${THROTTLE_MAX_PER_ADDRESS} failures across accounts; other addresses are not`, async () => {
     expect(THROTTLE_MAX_PER_ADDRESS).toBe(30);
-    const address = newAddress();
+    const address = newClientAddress();
     // Spread over many unknown usernames, so that no single account reaches its own limit.
     for (let i = 0; i < THROTTLE_MAX_PER_ADDRESS; i++) {
       const result = await auth.login({ username: `unbekannt.${i % 10}.${i}`, password: "falsch-xxxxxx", address });
@@ -172,7 +161,7 @@ describe("throttling", () => {
     const user = await insertUser(db, { role: "steering", organisationId });
     const throttled = await auth.login({ username: user.username, password: TEST_PASSWORD, address });
     expect(throttled).toEqual({ ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE });
-    const elsewhere = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const elsewhere = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(elsewhere.ok).toBe(true);
   });
 });
@@ -181,7 +170,7 @@ describe("inactive users", () => {
   test("an inactive user cannot log in and gets the same answer as a wrong password", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
     await updateUser(db, user.id, { active: false });
-    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result).toEqual({ ok: false, status: 401, message: LOGIN_FAILED_MESSAGE });
     expect(await sessionCount(user.id)).toBe(0);
   });

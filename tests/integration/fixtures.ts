@@ -91,3 +91,16 @@ export async function insertCase(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+let addressCounter = 0;
+
+/** A fresh client address per call, so address throttling of one test never leaks into another. */
+export function newClientAddress(): string {
+  addressCounter += 1;
+  return `10.${Math.floor(addressCounter / 250) % 250}.${addressCounter % 250}.1`;
+}
+
+/** The name=value part of a Set-Cookie header, as a browser sends it back. */
+export function cookiePair(setCookie: string): string {
+  return setCookie.split(";")[0] ?? "";
+}

@@ -23,24 +23,12 @@ import { findUserById, listUsers, updateUser } from "../../db/users";
 import { SECOND_FACTOR_ROLES } from "../../workflows/permissions";
 import type { Role } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { TEST_PASSWORD, insertOrganisation, insertUser } from "./fixtures";
+import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress } from "./fixtures";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
 let auth: ReturnType<typeof createAuth>;
 let organisationId: number;
-let addressCounter = 0;
-
-/** A fresh client address per test, so address throttling of one test never leaks into another. */
-function newAddress() {
-  addressCounter += 1;
-  return `198.51.100.${addressCounter}`;
-}
-
-/** The name=value part of a Set-Cookie header, as a browser sends it back. */
-function cookiePair(setCookie: string): string {
-  return setCookie.split(";")[0] ?? "";
-}
 
 /** A code of the secret `offsetSteps` steps from now (within the ±1 tolerance). */
 function codeFor(secret: string, offsetSteps = 0): string {
@@ -82,7 +70,7 @@ async function userWithFactor(role: Role) {
 }
 
 /** The password step; fails unless it asks for the second factor. Returns the challenge cookie (name=value). */
-async function passwordStep(username: string, address = newAddress(), a = auth) {
+async function passwordStep(username: string, address = newClientAddress(), a = auth) {
   const result = await a.login({ username, password: TEST_PASSWORD, address });
   if (result.ok !== "second_factor") throw new Error(`expected a second factor, got ${JSON.stringify(result)}`);
   return { purpose: result.purpose, setCookie: result.cookie, cookie: cookiePair(result.cookie), address };
@@ -105,7 +93,7 @@ describe("who needs a second factor", () => {
 
   test("a case manager without a factor signs in with the password alone, as before", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
-    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
     if (result.ok !== true) return;
     expect(result.cookie).toMatch(/^kim_session=/);
@@ -122,7 +110,7 @@ describe("who needs a second factor", () => {
 
   test("a wrong password never reaches the second factor", async () => {
     const user = await userWithFactor("coordinator");
-    const result = await auth.login({ username: user.username, password: "Falsches-Passwort-1", address: newAddress() });
+    const result = await auth.login({ username: user.username, password: "Falsches-Passwort-1", address: newClientAddress() });
     expect(result).toEqual({ ok: false, status: 401, message: "Benutzername oder Passwort ist falsch." });
     expect(await challengeRows(user.id)).toHaveLength(0);
   });
@@ -171,7 +159,7 @@ describe("the code step", () => {
   test("over HTTPS the pending sign-in's cookie is Secure with the __Host- prefix", async () => {
     const user = await userWithFactor("admin");
     const secureAuth = createAuth(db, { secureCookies: true });
-    const step = await passwordStep(user.username, newAddress(), secureAuth);
+    const step = await passwordStep(user.username, newClientAddress(), secureAuth);
     expect(step.setCookie).toMatch(/^__Host-kim_login=/);
     expect(step.setCookie).toMatch(/; Secure/i);
     expect(step.setCookie).toMatch(/Path=\//);
@@ -220,7 +208,7 @@ describe("the code step", () => {
     expect(late).toMatchObject({ ok: false, restart: "abgelaufen" });
     expect(await sessionCount(user.id)).toBe(0);
     // … which the account throttle refuses for now: the wrong codes were failed sign-ins.
-    const again = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const again = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(again).toEqual({ ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE });
   });
 
@@ -229,7 +217,7 @@ describe("the code step", () => {
     const step = await passwordStep(user.username);
     // Five failures recorded elsewhere (other browsers, other addresses) after the password step.
     for (let i = 0; i < 5; i++) {
-      await db.insertInto("login_attempts").values({ username: user.username, address: newAddress(), success: false }).execute();
+      await db.insertInto("login_attempts").values({ username: user.username, address: newClientAddress(), success: false }).execute();
     }
     const result = await auth.verifySecondFactor({ cookieHeader: step.cookie, code: codeFor(user.secret), address: step.address });
     expect(result).toEqual({ ok: false, status: 429, message: LOGIN_THROTTLED_MESSAGE });
@@ -287,7 +275,7 @@ describe("the code step", () => {
   test("a missing or forged cookie is no pending sign-in", async () => {
     expect(await auth.getPendingSignIn(null)).toBeNull();
     expect(await auth.getPendingSignIn("kim_login=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")).toBeNull();
-    const result = await auth.verifySecondFactor({ cookieHeader: "kim_login=erfunden", code: "123456", address: newAddress() });
+    const result = await auth.verifySecondFactor({ cookieHeader: "kim_login=erfunden", code: "123456", address: newClientAddress() });
     expect(result).toMatchObject({ ok: false, restart: "abgelaufen" });
   });
 
@@ -447,7 +435,7 @@ describe("through the routes", () => {
       auth,
       config: { secureCookies: false },
       nonce: "test",
-      clientAddress: newAddress(),
+      clientAddress: newClientAddress(),
       getSession: () => (session ??= auth.getSession(cookieHeader)),
     } as unknown as AppLoadContext;
   }
@@ -608,7 +596,7 @@ describe("through the routes", () => {
   test("resetSecondFactor on its own also clears a case manager's voluntary factor", async () => {
     const user = await userWithFactor("case_manager");
     expect(await resetSecondFactor(db, user.id)).toBe(true);
-    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newAddress() });
+    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
   });
 });
