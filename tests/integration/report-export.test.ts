@@ -1,6 +1,5 @@
 // The CSV and XLSX exports through their route loaders: suppressed for the steering role, exact for
 // coordinators, formulas escaped, no personal data, every export audited.
-import type { AppLoadContext } from "@remix-run/node";
 import ExcelJS from "exceljs";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -10,7 +9,7 @@ import { loader as xlsxLoader } from "~/routes/berichte_.export[.]xlsx";
 import type { Database } from "../../db/schema";
 import type { Role } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { M3_NAME, type ReportFixture, insertReportFixture } from "./report-fixture";
+import { M3_NAME, type ReportFixture, insertReportFixture, reportLoaderContext } from "./report-fixture";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -25,17 +24,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-function contextFor(role: Role, userId: string): AppLoadContext {
-  return {
-    db,
-    nonce: "test",
-    clientAddress: "127.0.0.1",
-    getSession: async () => ({
-      user: { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 },
-      expiresAt: new Date(Date.now() + 60_000),
-    }),
-  } as unknown as AppLoadContext;
-}
 
 const Q1 = "zeitraum=quartal&jahr=2025&quartal=1";
 
@@ -44,7 +32,7 @@ async function download(format: "csv" | "xlsx", role: Role, query: string): Prom
   const loader = format === "csv" ? csvLoader : xlsxLoader;
   return loader({
     request: new Request(`http://localhost/berichte/export.${format}?${query}`),
-    context: contextFor(role, userId),
+    context: reportLoaderContext(db, role, userId),
     params: {},
   });
 }

@@ -20,9 +20,10 @@
 //
 // Staff: active case managers A 1.0, B 0.5, C, D, E, F 1.0 each (6 people, 5.5 FTE); G 1.0 inactive.
 // Standard caseload per FTE: 20 (settings).
+import type { AppLoadContext } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import type { CasePhase, ClosureReason, ReferralSource, TargetGroup } from "../../workflows/vocabulary";
+import type { CasePhase, ClosureReason, ReferralSource, Role, TargetGroup } from "../../workflows/vocabulary";
 
 export interface ReportFixture {
   municipalities: { m1: number; m2: number; m3: number };
@@ -498,3 +499,16 @@ export async function insertReportFixture(db: Kysely<Database>): Promise<ReportF
 /** The period of the tests and the day the caseload is counted to. */
 export const Q1_2025 = { from: "2025-01-01", to: "2025-03-31" } as const;
 export const AS_OF = "2025-06-30";
+
+/** The request context the express server hands loaders, for a signed-in user of the fixture. */
+export function reportLoaderContext(db: Kysely<Database>, role: Role, userId: string): AppLoadContext {
+  return {
+    db,
+    nonce: "test",
+    clientAddress: "127.0.0.1",
+    getSession: async () => ({
+      user: { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 },
+      expiresAt: new Date(Date.now() + 60_000),
+    }),
+  } as unknown as AppLoadContext;
+}

@@ -1,7 +1,6 @@
 // Suppression of small numbers and the privacy of the report as the loader returns it: for the steering
 // role counts 1–4 become "<5" and values with a basis under 5 are hidden (and their exact numbers are
 // not in the data at all); coordinators get the exact report. Also the page loader's validation.
-import type { AppLoadContext } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loader as reportLoader } from "~/routes/berichte";
@@ -10,7 +9,7 @@ import { type PublishedReport, publishCell } from "../../db/reports/suppress";
 import type { Database } from "../../db/schema";
 import type { Role } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { AS_OF, type ReportFixture, insertReportFixture } from "./report-fixture";
+import { AS_OF, type ReportFixture, insertReportFixture, reportLoaderContext } from "./report-fixture";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -40,18 +39,6 @@ function cellOf(report: PublishedReport, key: string) {
   throw new Error(`no figure ${key}`);
 }
 
-/** The request context the express server hands loaders, for a signed-in user of the fixture. */
-function contextFor(role: Role, userId: string): AppLoadContext {
-  return {
-    db,
-    nonce: "test",
-    clientAddress: "127.0.0.1",
-    getSession: async () => ({
-      user: { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 },
-      expiresAt: new Date(Date.now() + 60_000),
-    }),
-  } as unknown as AppLoadContext;
-}
 
 describe("publishCell: the rule for each kind of figure", () => {
   const on = { suppress: true };
@@ -251,7 +238,7 @@ describe("the report for the steering role (suppressed)", () => {
   test("the loader data hold no names, Aktenzeichen or ids of clients, cases or staff", async () => {
     const response = await reportLoader({
       request: new Request("http://localhost/berichte?zeitraum=quartal&jahr=2025&quartal=1&aufteilung=kommune"),
-      context: contextFor("steering", fx.users.steering),
+      context: reportLoaderContext(db, "steering", fx.users.steering),
       params: {},
     });
     const json = JSON.stringify(response);
@@ -279,7 +266,7 @@ describe("the report for coordinators (exact)", () => {
   test("a case manager may not open the report (403)", async () => {
     const thrown = await reportLoader({
       request: new Request("http://localhost/berichte"),
-      context: contextFor("case_manager", fx.users.A),
+      context: reportLoaderContext(db, "case_manager", fx.users.A),
       params: {},
     }).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Response);
@@ -344,7 +331,7 @@ describe("parameters", () => {
   test("the page answers 400 with the messages and no report", async () => {
     const result = (await reportLoader({
       request: new Request("http://localhost/berichte?zeitraum=monat&jahr=2025&monat=13"),
-      context: contextFor("steering", fx.users.steering),
+      context: reportLoaderContext(db, "steering", fx.users.steering),
       params: {},
     })) as unknown as { init: ResponseInit; data: { report: unknown; lastResult: { error: Record<string, string[]> } } };
     expect(result.init.status).toBe(400);
