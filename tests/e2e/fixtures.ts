@@ -71,6 +71,17 @@ export async function login(page: Page, username: string, password: string = DEM
   }
 }
 
+/** Fills the administrators' "Benutzer anlegen" form (a coordinator of the second organisation); returns the form. */
+export async function fillNewUserForm(page: Page, user: { name: string; username: string; password: string }) {
+  const form = page.locator("form", { has: page.getByRole("button", { name: "Benutzer anlegen" }) });
+  await form.getByRole("textbox", { name: "Name", exact: true }).fill(user.name);
+  await form.getByRole("textbox", { name: "Benutzername" }).fill(user.username);
+  await form.getByRole("combobox", { name: "Rolle" }).selectOption({ label: "Koordination" });
+  await form.getByRole("combobox", { name: "Organisation" }).selectOption({ index: 1 });
+  await form.getByLabel("Startpasswort").fill(user.password);
+  return form;
+}
+
 /** Runs axe with the WCAG 2.0/2.1 A and AA rules and fails with a readable list of violations. */
 export async function expectNoA11yViolations(page: Page, context = page.url()): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

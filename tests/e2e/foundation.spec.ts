@@ -2,7 +2,7 @@
 // cases, admin user management, accessibility (axe) and the security headers of every response.
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { ROLE_HOMES, expect, expectNoA11yViolations, submitLogin, test } from "./fixtures";
+import { ROLE_HOMES, expect, expectNoA11yViolations, fillNewUserForm, submitLogin, test } from "./fixtures";
 
 const CASE_PATH = /^\/faelle\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -124,13 +124,8 @@ test.describe("user administration", () => {
     login,
   }) => {
     await login(page, "admin");
-    const form = page.locator("form", { has: page.getByRole("button", { name: "Benutzer anlegen" }) });
     const username = unique("e2e.kurz");
-    await form.getByRole("textbox", { name: "Name", exact: true }).fill("Erika Kurzpasswort");
-    await form.getByRole("textbox", { name: "Benutzername" }).fill(username);
-    await form.getByRole("combobox", { name: "Rolle" }).selectOption({ label: "Koordination" });
-    await form.getByRole("combobox", { name: "Organisation" }).selectOption({ index: 1 });
-    await form.getByLabel("Startpasswort").fill("kurz");
+    const form = await fillNewUserForm(page, { name: "Erika Kurzpasswort", username, password: "kurz" });
     const answer = page.waitForResponse(
       (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/admin/benutzer"),
     );
@@ -148,12 +143,7 @@ test.describe("user administration", () => {
     await login(page, "admin");
     const username = unique("e2e.deaktiviert");
     const password = "Ein-gutes-Startpasswort-2026";
-    const form = page.locator("form", { has: page.getByRole("button", { name: "Benutzer anlegen" }) });
-    await form.getByRole("textbox", { name: "Name", exact: true }).fill("Dieter Deaktiviert");
-    await form.getByRole("textbox", { name: "Benutzername" }).fill(username);
-    await form.getByRole("combobox", { name: "Rolle" }).selectOption({ label: "Koordination" });
-    await form.getByRole("combobox", { name: "Organisation" }).selectOption({ index: 1 });
-    await form.getByLabel("Startpasswort").fill(password);
+    const form = await fillNewUserForm(page, { name: "Dieter Deaktiviert", username, password });
     await form.getByRole("button", { name: "Benutzer anlegen" }).click();
     await expect(page.getByRole("status")).toHaveText(`Benutzer „${username}“ wurde angelegt.`);
 

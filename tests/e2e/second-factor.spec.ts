@@ -7,6 +7,7 @@ import { totpCode } from "../../db/totp";
 import {
   expect,
   expectNoA11yViolations,
+  fillNewUserForm,
   readEnrolmentSecret,
   submitLogin,
   submitSecondFactor,
@@ -87,12 +88,7 @@ test.describe("second factor", () => {
     await login(page, "admin");
     const username = `e2e.zweifaktor.${randomBytes(3).toString("hex")}`;
     const password = "Ein-gutes-Startpasswort-2026";
-    const form = page.locator("form", { has: page.getByRole("button", { name: "Benutzer anlegen" }) });
-    await form.getByRole("textbox", { name: "Name", exact: true }).fill("Zora Zweifaktor");
-    await form.getByRole("textbox", { name: "Benutzername" }).fill(username);
-    await form.getByRole("combobox", { name: "Rolle" }).selectOption({ label: "Koordination" });
-    await form.getByRole("combobox", { name: "Organisation" }).selectOption({ index: 1 });
-    await form.getByLabel("Startpasswort").fill(password);
+    const form = await fillNewUserForm(page, { name: "Zora Zweifaktor", username, password });
     await form.getByRole("button", { name: "Benutzer anlegen" }).click();
     await expect(page.getByRole("status")).toHaveText(`Benutzer „${username}“ wurde angelegt.`);
     const row = page.getByRole("row", { name: new RegExp(username.replace(/\./g, "\\.")) });
