@@ -303,6 +303,18 @@ export interface AuditLogTable {
   detail: Json | null;
 }
 
+/** One claimed run of a once-a-day job (db/jobs/once-per-day.ts). */
+export interface JobRunsTable {
+  job: string;
+  /** The Berlin calendar day the run is for. */
+  run_date: DateString;
+  /** host:pid of the instance that claimed the day. */
+  instance: string;
+  started_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+  result: Json | null;
+}
+
 export interface Database {
   municipalities: MunicipalitiesTable;
   organisations: OrganisationsTable;
@@ -327,6 +339,7 @@ export interface Database {
   audit_log: AuditLogTable;
   report_cases: ReportCasesTable;
   report_case_intervals: ReportCaseIntervalsTable;
+  job_runs: JobRunsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR, applyCaseEvent, berlinDate } from "../case-service";
 import type { Database } from "../schema";
 import { pruneLoginChallenges } from "../second-factor";
 import { pruneLoginAttempts } from "../users";
+import { runOncePerDay } from "./once-per-day";
 import { anonymiseExpiredClients } from "./retention";
 
 export interface DailyJobResult {
@@ -78,15 +79,32 @@ export async function runDailyJob(
   return result;
 }
 
-/** Runs the job shortly after start and then every 24 hours; returns a stop function. */
-export function startDailyJobScheduler(db: Kysely<Database>, log: (line: string) => void): () => void {
+/** How often each instance checks whether today's run is still to do. */
+export const DAILY_JOB_TICK_MS = 3_600_000;
+
+/**
+ * Shortly after start and then every hour, runs the daily job unless some instance already ran it for
+ * today (Berlin day; claimed in job_runs, see once-per-day.ts). Returns a stop function.
+ */
+export function startDailyJobScheduler(
+  db: Kysely<Database>,
+  log: (line: string) => void,
+  options: { firstRunMs?: number; tickMs?: number } = {},
+): () => void {
+  let toldDay = "";
   const run = () => {
-    runDailyJob(db, { log }).catch((error: unknown) =>
-      log(`daily job failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    const now = new Date();
+    const day = berlinDate(now);
+    runOncePerDay(db, { name: "daily", day, now }, () => runDailyJob(db, { now, log }))
+      .then((outcome) => {
+        if (outcome.ran || toldDay === day) return;
+        toldDay = day;
+        log(`daily job ${day}: already done by ${outcome.claimedBy}`);
+      })
+      .catch((error: unknown) => log(`daily job failed: ${error instanceof Error ? error.message : String(error)}`));
   };
-  const first = setTimeout(run, 15_000);
-  const every = setInterval(run, 24 * 3_600_000);
+  const first = setTimeout(run, options.firstRunMs ?? 15_000);
+  const every = setInterval(run, options.tickMs ?? DAILY_JOB_TICK_MS);
   first.unref();
   every.unref();
   return () => {

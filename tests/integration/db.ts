@@ -20,6 +20,8 @@ declare module "vitest" {
 export interface TestDatabase {
   db: Kysely<Database>;
   kind: "postgres" | "pglite";
+  /** The database's URL (PostgreSQL only), e.g. for app processes a test starts. */
+  url?: string;
   /** Closes the connection and drops the database (PostgreSQL) or frees the memory (PGlite). */
   close(): Promise<void>;
 }
@@ -62,10 +64,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const template = assertSafeDatabaseName(inject("testTemplateDatabase"));
     const name = assertSafeDatabaseName(`${template}_${randomBytes(3).toString("hex")}`);
     await onServer(serverUrl, (db) => sql`CREATE DATABASE ${sql.id(name)} TEMPLATE ${sql.id(template)}`.execute(db));
-    const handle = await openDatabase({ databaseUrl: withDatabaseName(serverUrl, name), maxConnections: 4 });
+    const url = withDatabaseName(serverUrl, name);
+    const handle = await openDatabase({ databaseUrl: url, maxConnections: 4 });
     return {
       db: handle.db,
       kind: "postgres",
+      url,
       close: async () => {
         await handle.close();
         await onServer(serverUrl, (db) => sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(db));

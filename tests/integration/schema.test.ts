@@ -261,6 +261,14 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     outcome: "not null",
     detail: "null",
   },
+  job_runs: {
+    job: "not null",
+    run_date: "not null",
+    instance: "not null",
+    started_at: "not null",
+    finished_at: "null",
+    result: "null",
+  },
   report_cases: {
     case_id: "not null",
     client_id: "not null",

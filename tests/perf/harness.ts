@@ -1,10 +1,6 @@
 // Shared parts of the benchmarks in tests/perf: a fresh PostgreSQL database per benchmark, timing with
 // warm-up, a median/p95 line, the demo case manager with exactly N open cases, and the built server
 // on 127.0.0.1 with a signed-in session. Benchmarks are never part of `npm test` (no timing assertions).
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import { type DatabaseHandle, openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
@@ -12,8 +8,11 @@ import type { Database } from "../../db/schema";
 import { seedCases } from "../../db/seed/cases";
 import { DEMO_PASSWORD } from "../../db/seed/demo-users";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
+import { startAppProcess, signInOver } from "../integration/app-process";
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** A fixed key for the throw-away benchmark databases (never use it elsewhere). */
+const BENCH_SECRET_KEY = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
+
 /** The PostgreSQL server the benchmarks create their databases on. */
 export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -132,46 +131,12 @@ export async function startSignedInServer(
   databaseUrl: string,
   port: number,
 ): Promise<{ base: string; cookie: string; stop: () => Promise<void> }> {
-  const server: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      NODE_ENV: "production",
-      KIM_DEMO_DATA: "0",
-      KIM_DAILY_JOB: "off",
-      KIM_REQUEST_LOG: "off",
-      KIM_SECURE_COOKIES: "0",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const stop = async () => {
-    if (server.exitCode !== null) return;
-    server.kill("SIGTERM");
-    await once(server, "exit");
-  };
+  const server = await startAppProcess({ databaseUrl, port, env: { KIM_SECRET_KEY: BENCH_SECRET_KEY } });
   try {
-    let output = "";
-    server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes("läuft auf")) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/anmelden`, {
-      method: "POST",
-      headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username: "casemanager", password: DEMO_PASSWORD, redirectTo: "" }),
-      redirect: "manual",
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    if (!cookie.includes("=")) throw new Error(`login failed: HTTP ${login.status}`);
-    return { base, cookie, stop };
+    const cookie = await signInOver(server.base, "casemanager", DEMO_PASSWORD);
+    return { base: server.base, cookie, stop: server.stop };
   } catch (error) {
-    await stop();
+    await server.stop();
     throw error;
   }
 }

@@ -1,0 +1,94 @@
+// The built app as a real server process (node_modules/.bin/tsx server.ts, as `npm run serve` runs it)
+// on 127.0.0.1 and a free port, for tests and benchmarks that need whole instances: several on one
+// database, or one whose database goes away. Its output is kept for assertions.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Builds the Remix app (build/ and public/build/), as `npm run build` does (vitest's NODE_ENV=test would give a dev build). */
+export function buildApp(): void {
+  const result = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface AppProcess {
+  base: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built server against `databaseUrl` (production mode, no demo data) and waits until it listens. */
+export async function startAppProcess(options: {
+  databaseUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      NODE_ENV: "production",
+      KIM_DEMO_DATA: "0",
+      KIM_DAILY_JOB: "off",
+      KIM_REQUEST_LOG: "off",
+      KIM_SECURE_COOKIES: "0",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  while (!output.includes("läuft auf")) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`server did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base: `http://127.0.0.1:${port}`, output: () => output, stop };
+}
+
+/** Signs in with the login form (no second factor); returns the session cookie ("name=value"). */
+export async function signInOver(base: string, username: string, password: string): Promise<string> {
+  const login = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password, redirectTo: "" }),
+    redirect: "manual",
+  });
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  if (login.status !== 302 && login.status !== 303) throw new Error(`login failed: HTTP ${login.status}`);
+  if (!cookie.includes("=")) throw new Error(`login failed: HTTP ${login.status}, no cookie`);
+  return cookie;
+}
