@@ -3,12 +3,13 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import { verifyRequestOrigin } from "lucia";
 import { createAuth } from "./app/auth.server";
 import { parseConfig } from "./app/config.server";
+import { healthRoutes } from "./app/health.server";
+import { createRequestHandler } from "./app/request-handler.server";
 import type { KimContext } from "./app/context.server";
 import { openDatabase } from "./db/connection";
 import { prepareDatabase } from "./db/bootstrap";
@@ -59,6 +60,9 @@ app.use((req, res, next) => {
   if (config.secureCookies) res.setHeader("Strict-Transport-Security", "max-age=31536000");
   next();
 });
+
+// Before the request log: probes every few seconds would drown it.
+app.use(healthRoutes(handle.db));
 
 if (config.requestLog) {
   // Method, path with ids replaced, status and time: no query string (it may hold names), no address.
@@ -113,6 +117,7 @@ app.all(
         nonce: String(res.locals.nonce),
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         getSession: () => (session ??= auth.getSession(cookie)),
+        outage: { databaseUnavailable: false },
       };
     },
   }),

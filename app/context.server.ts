@@ -14,6 +14,8 @@ export interface KimContext {
   clientAddress: string;
   /** The signed-in session, resolved once per request. */
   getSession(): Promise<AuthSession | null>;
+  /** Set by handleError (entry.server.tsx) when this request found the database unreachable: the page answers 503. */
+  outage: { databaseUnavailable: boolean };
 }
 
 declare module "@remix-run/server-runtime" {

@@ -3,6 +3,7 @@ import { type AppLoadContext, type EntryContext, createReadableStreamFromReadabl
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isDatabaseUnavailable } from "./db.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -43,8 +44,17 @@ export default function handleRequest(
   });
 }
 
-/** Logs unexpected server errors (message and stack go to the log only, never to the browser). */
-export function handleError(error: unknown, { request }: { request: Request }) {
+/**
+ * Logs unexpected server errors (message and stack go to the log only, never to the browser). An
+ * unreachable database is no bug: one log line, and the request is marked for the 503 page
+ * (app/request-handler.server.ts).
+ */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) {
+    context.outage.databaseUnavailable = true;
+    console.error("[db] database unavailable:", error instanceof Error ? error.message : String(error));
+    return;
+  }
   console.error("[error]", error instanceof Error ? (error.stack ?? error.message) : error);
 }

@@ -34,6 +34,8 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
       connectionString: options.databaseUrl,
       max: options.maxConnections ?? 10,
       application_name: "kim-case",
+      // A database that went away must not hang requests: they fail fast and the page answers 503.
+      connectionTimeoutMillis: 5_000,
     });
     // A broken idle connection must not crash the process.
     pool.on("error", (error) => console.error("[db] idle client error:", error.message));
