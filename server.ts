@@ -13,6 +13,7 @@ import { createRequestHandler } from "./app/request-handler.server";
 import type { KimContext } from "./app/context.server";
 import { openDatabase } from "./db/connection";
 import { prepareDatabase } from "./db/bootstrap";
+import { resolveSecretBox } from "./db/secret-box";
 import { startDailyJobScheduler } from "./db/jobs/daily";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -21,12 +22,20 @@ const config = parseConfig(process.env);
 const started = Date.now();
 const handle = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
 console.log(`[kim] database: ${handle.description}`);
+const secrets = await resolveSecretBox({
+  current: config.secretKey,
+  old: config.oldSecretKeys,
+  dataDir: config.dataDir,
+  allowKeyFile: !config.production || config.demoData,
+  log: (line) => console.log(`[kim] ${line}`),
+});
 await prepareDatabase(handle.db, {
   demoData: config.demoData,
   demoCases: config.demoCases,
+  secrets,
   log: (line) => console.log(`[kim] ${line}`),
 });
-const auth = createAuth(handle.db, { secureCookies: config.secureCookies });
+const auth = createAuth(handle.db, { secureCookies: config.secureCookies, secrets });
 const build = (await import(path.join(root, "build/index.js"))) as ServerBuild;
 
 const app = express();

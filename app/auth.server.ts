@@ -5,6 +5,7 @@ import { writeAudit } from "../db/audit";
 import { createKyselyAuthAdapter } from "../db/auth-adapter";
 import { dummyPasswordHash, verifyPassword } from "../db/password";
 import type { Database, LoginChallengePurpose } from "../db/schema";
+import type { SecretBox } from "../db/secret-box";
 import {
   CHALLENGE_MAX_FAILURES,
   CHALLENGE_MINUTES,
@@ -112,7 +113,7 @@ function readCookie(header: string | null, name: string): string | null {
   return null;
 }
 
-export function createAuth(db: Kysely<Database>, options: { secureCookies: boolean }) {
+export function createAuth(db: Kysely<Database>, options: { secureCookies: boolean; secrets: SecretBox }) {
   const lucia = buildLucia(db, options.secureCookies);
   // The pending sign-in between password and code: as strict as the session cookie, and short-lived.
   const challengeCookieName = options.secureCookies ? "__Host-kim_login" : "kim_login";
@@ -176,7 +177,7 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     });
     if (!success || !user) return { ok: false, status: 401, message: LOGIN_FAILED_MESSAGE };
     if (secondFactor) {
-      const challenge = await createLoginChallenge(db, {
+      const challenge = await createLoginChallenge(db, options.secrets, {
         userId: user.id,
         purpose: secondFactor,
         redirectTo: input.redirectTo ? safeRedirect(input.redirectTo, "") || null : null,
@@ -191,7 +192,7 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
   /** The pending sign-in of this request's cookie, or null (missing, expired, used or void). */
   async function findPendingSignIn(cookieHeader: string | null): Promise<PendingSignIn | null> {
     const id = readCookie(cookieHeader, challengeCookieName);
-    return id ? findLoginChallenge(db, id) : null;
+    return id ? findLoginChallenge(db, options.secrets, id) : null;
   }
 
   /** What the code pages show: the purpose and, while enrolling, the new secret as text, URI and QR code. */

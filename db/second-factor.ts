@@ -1,16 +1,24 @@
 // The second factor in the database: pending sign-ins (login_challenges) between the correct password and
 // the TOTP code, the user's secret and the last accepted time step. The only module that reads
-// users.totp_secret; every listing of users selects totp_enabled_at at most.
+// users.totp_secret; every listing of users selects totp_enabled_at at most. Secrets are stored sealed
+// (AES-256-GCM, db/secret-box.ts) and bound to their user: totp_secret and pending_secret hold
+// "kim1:<key id>:…", never the secret itself.
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Role } from "../workflows/vocabulary";
 import type { Database, LoginChallengePurpose } from "./schema";
+import { type SecretBox, isSealed } from "./secret-box";
 import { generateTotpSecret } from "./totp";
 
 /** A pending sign-in lasts five minutes. */
 export const CHALLENGE_MINUTES = 5;
 /** Wrong codes after which a pending sign-in is void. */
 export const CHALLENGE_MAX_FAILURES = 5;
+
+/** What a user's sealed TOTP secret is bound to: copied to another user's row it no longer opens. */
+export function totpSecretContext(userId: string): string {
+  return `totp:${userId}`;
+}
 
 /** SHA-256 (hex) of a challenge id: what the table stores instead of the id. */
 export function hashChallengeId(id: string): string {
@@ -25,6 +33,7 @@ export function hashChallengeId(id: string): string {
  */
 export async function createLoginChallenge(
   db: Kysely<Database>,
+  box: SecretBox,
   input: { userId: string; purpose: LoginChallengePurpose; redirectTo: string | null; now?: Date },
 ): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString("base64url");
@@ -36,7 +45,7 @@ export async function createLoginChallenge(
       id_hash: hashChallengeId(id),
       user_id: input.userId,
       purpose: input.purpose,
-      pending_secret: input.purpose === "enroll" ? generateTotpSecret() : null,
+      pending_secret: input.purpose === "enroll" ? box.seal(generateTotpSecret(), totpSecretContext(input.userId)) : null,
       redirect_to: input.redirectTo,
       created_at: now,
       expires_at: expiresAt,
@@ -56,12 +65,15 @@ export interface PendingSignIn {
   role: Role;
   /** The secret the code must match: the pending one while enrolling, else the user's. */
   secret: string;
+  /** The same as stored (sealed): what completing the sign-in compares and copies. */
+  sealedSecret: string;
   lastStep: number | null;
 }
 
 /** The pending sign-in of a challenge id, unless it expired, the user is inactive or the factor changed meanwhile. */
 export async function findLoginChallenge(
   db: Kysely<Database>,
+  box: SecretBox,
   id: string,
   now: Date = new Date(),
 ): Promise<PendingSignIn | null> {
@@ -87,9 +99,11 @@ export async function findLoginChallenge(
     .where("login_challenges.expires_at", ">", now)
     .executeTakeFirst();
   if (!row || !row.active) return null;
-  const secret = row.purpose === "enroll" ? row.pending_secret : row.totp_secret;
+  const sealedSecret = row.purpose === "enroll" ? row.pending_secret : row.totp_secret;
   // Enrolled meanwhile (enroll) or reset by an administrator (verify): this sign-in no longer fits.
-  if (!secret || (row.purpose === "enroll") !== (row.totp_enabled_at === null)) return null;
+  if (!sealedSecret || (row.purpose === "enroll") !== (row.totp_enabled_at === null)) return null;
+  // Throws when the key is missing (KIM_SECRET_KEYS_OLD after a rotation) or the value was altered.
+  const secret = box.open(sealedSecret, totpSecretContext(row.user_id));
   return {
     idHash: row.id_hash,
     purpose: row.purpose,
@@ -100,6 +114,7 @@ export async function findLoginChallenge(
     username: row.username,
     role: row.role,
     secret,
+    sealedSecret,
     lastStep: row.totp_last_step,
   };
 }
@@ -129,7 +144,7 @@ export async function deleteLoginChallenge(db: Kysely<Database>, idHash: string)
  */
 export async function completeLoginChallenge(
   db: Kysely<Database>,
-  pending: Pick<PendingSignIn, "idHash" | "purpose" | "userId" | "secret">,
+  pending: Pick<PendingSignIn, "idHash" | "purpose" | "userId" | "sealedSecret">,
   step: number,
 ): Promise<boolean> {
   return db
@@ -142,12 +157,12 @@ export async function completeLoginChallenge(
       update =
         pending.purpose === "enroll"
           ? update
-              .set({ totp_secret: pending.secret, totp_enabled_at: new Date(), totp_last_step: step, updated_at: new Date() })
+              .set({ totp_secret: pending.sealedSecret, totp_enabled_at: new Date(), totp_last_step: step, updated_at: new Date() })
               .where("totp_enabled_at", "is", null)
           : update
               .set({ totp_last_step: step })
               .where("totp_enabled_at", "is not", null)
-              .where("totp_secret", "=", pending.secret);
+              .where("totp_secret", "=", pending.sealedSecret);
       const updated = await update.executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) throw new StaleChallenge();
       const deleted = await trx.deleteFrom("login_challenges").where("id_hash", "=", pending.idHash).executeTakeFirst();
@@ -181,4 +196,55 @@ export async function resetSecondFactor(db: Kysely<Database>, userId: string): P
 
 export async function pruneLoginChallenges(db: Kysely<Database>, now: Date = new Date()): Promise<void> {
   await db.deleteFrom("login_challenges").where("expires_at", "<=", now).execute();
+}
+
+export interface ResealResult {
+  users: number;
+  challenges: number;
+}
+
+/**
+ * Seals second-factor secrets under the box's current key, in one transaction: "plain" seals values
+ * stored unsealed (secrets from before encryption, demo accounts just seeded) and is run at every start;
+ * "rotate" also re-seals values under an older key (`npm run secrets:rotate`). Throws, writing nothing,
+ * when a value names a key the box does not hold or does not open.
+ */
+export async function resealSecrets(db: Kysely<Database>, box: SecretBox, mode: "plain" | "rotate"): Promise<ResealResult> {
+  return db.transaction().execute(async (trx) => {
+    const needsWork = (value: string) =>
+      !isSealed(value) || (mode === "rotate" && !value.startsWith(`kim1:${box.currentKeyId}:`));
+    const reseal = (value: string, userId: string) => {
+      const context = totpSecretContext(userId);
+      return box.seal(isSealed(value) ? box.open(value, context) : value, context);
+    };
+    const users = await trx
+      .selectFrom("users")
+      .select(["id", "totp_secret"])
+      .where("totp_secret", "is not", null)
+      .forUpdate()
+      .execute();
+    let changedUsers = 0;
+    for (const u of users) {
+      if (!u.totp_secret || !needsWork(u.totp_secret)) continue;
+      await trx.updateTable("users").set({ totp_secret: reseal(u.totp_secret, u.id) }).where("id", "=", u.id).execute();
+      changedUsers++;
+    }
+    const challenges = await trx
+      .selectFrom("login_challenges")
+      .select(["id_hash", "user_id", "pending_secret"])
+      .where("pending_secret", "is not", null)
+      .forUpdate()
+      .execute();
+    let changedChallenges = 0;
+    for (const c of challenges) {
+      if (!c.pending_secret || !needsWork(c.pending_secret)) continue;
+      await trx
+        .updateTable("login_challenges")
+        .set({ pending_secret: reseal(c.pending_secret, c.user_id) })
+        .where("id_hash", "=", c.id_hash)
+        .execute();
+      changedChallenges++;
+    }
+    return { users: changedUsers, challenges: changedChallenges };
+  });
 }

@@ -92,3 +92,24 @@ export async function signInOver(base: string, username: string, password: strin
   if (!cookie.includes("=")) throw new Error(`login failed: HTTP ${login.status}, no cookie`);
   return cookie;
 }
+
+/** Signs in with password and second-factor code over HTTP; returns the session cookie ("name=value"). */
+export async function signInWithCodeOver(base: string, username: string, password: string, code: string): Promise<string> {
+  const first = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password, redirectTo: "" }),
+    redirect: "manual",
+  });
+  if (first.headers.get("location") !== "/anmelden/code") throw new Error(`password step: HTTP ${first.status}`);
+  const challenge = (first.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const second = await fetch(`${base}/anmelden/code`, {
+    method: "POST",
+    headers: { Origin: base, Cookie: challenge, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ code }),
+    redirect: "manual",
+  });
+  const session = second.headers.getSetCookie().find((c) => !c.startsWith(challenge.split("=")[0] ?? "?"));
+  if (second.status !== 302 || !session) throw new Error(`code step: HTTP ${second.status}`);
+  return session.split(";")[0] ?? "";
+}

@@ -13,7 +13,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from "../../db/pass
 import type { Database } from "../../db/schema";
 import { updateUser } from "../../db/users";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress } from "./fixtures";
+import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress, testSecretBox } from "./fixtures";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -40,7 +40,7 @@ async function signIn(username: string, password = TEST_PASSWORD, address = newC
 beforeAll(async () => {
   t = await createTestDatabase();
   db = t.db;
-  auth = createAuth(db, { secureCookies: false });
+  auth = createAuth(db, { secureCookies: false, secrets: testSecretBox });
   organisationId = await insertOrganisation(db);
 });
 afterAll(async () => {
@@ -78,7 +78,7 @@ describe("login", () => {
 
   test("over HTTPS the cookie is Secure with the __Host- prefix", async () => {
     const user = await insertUser(db, { role: "case_manager", organisationId });
-    const secureAuth = createAuth(db, { secureCookies: true });
+    const secureAuth = createAuth(db, { secureCookies: true, secrets: testSecretBox });
     const result = await secureAuth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
     if (result.ok !== true) return;

@@ -3,11 +3,17 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { hashPassword } from "../../db/password";
+import { createSecretBox, parseSecretKey } from "../../db/secret-box";
 import type { Database } from "../../db/schema";
 import { createUser } from "../../db/users";
 import type { Role } from "../../workflows/vocabulary";
 
 export const TEST_PASSWORD = "Richtig-langes-Testpasswort-42";
+
+/** The secret key of test databases and test app processes (KIM_SECRET_KEY format); never use it elsewhere. */
+export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 3).toString("base64")}`;
+/** The box sealing second-factor secrets in tests, as the app's would with TEST_SECRET_KEY. */
+export const testSecretBox = createSecretBox(parseSecretKey(TEST_SECRET_KEY));
 
 let testPasswordHash: Promise<string> | undefined;
 function hashOfTestPassword() {

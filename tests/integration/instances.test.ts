@@ -8,14 +8,11 @@ import { berlinDate } from "../../db/case-service";
 import { THROTTLE_MAX_PER_ACCOUNT } from "../../app/auth.server";
 import { type AppProcess, buildApp, signInOver, startAppProcess } from "./app-process";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { TEST_PASSWORD, insertOrganisation, insertUser } from "./fixtures";
+import { TEST_PASSWORD, TEST_SECRET_KEY, insertOrganisation, insertUser } from "./fixtures";
 import { type TcpProxy, startTcpProxy } from "./tcp-proxy";
 
 const onPostgres = inject("testDatabaseKind") === "postgres";
 if (!onPostgres) console.log("[instances] needs PostgreSQL (TEST_DATABASE_URL): two processes cannot share PGlite");
-
-/** A key for these throw-away databases only. */
-const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 3).toString("base64")}`;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -17,13 +17,13 @@ import {
   createAuth,
 } from "../../app/auth.server";
 import type { Database } from "../../db/schema";
-import { CHALLENGE_MAX_FAILURES, hashChallengeId, resetSecondFactor } from "../../db/second-factor";
+import { CHALLENGE_MAX_FAILURES, hashChallengeId, resetSecondFactor, totpSecretContext } from "../../db/second-factor";
 import { generateTotpSecret, totpCode, totpStep } from "../../db/totp";
 import { findUserById, listUsers, updateUser } from "../../db/users";
 import { SECOND_FACTOR_ROLES } from "../../workflows/permissions";
 import type { Role } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress } from "./fixtures";
+import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress, testSecretBox } from "./fixtures";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -63,7 +63,7 @@ async function userWithFactor(role: Role) {
   const secret = generateTotpSecret();
   await db
     .updateTable("users")
-    .set({ totp_secret: secret, totp_enabled_at: new Date() })
+    .set({ totp_secret: testSecretBox.seal(secret, totpSecretContext(user.id)), totp_enabled_at: new Date() })
     .where("id", "=", user.id)
     .execute();
   return { ...user, secret };
@@ -79,7 +79,7 @@ async function passwordStep(username: string, address = newClientAddress(), a = 
 beforeAll(async () => {
   t = await createTestDatabase();
   db = t.db;
-  auth = createAuth(db, { secureCookies: false });
+  auth = createAuth(db, { secureCookies: false, secrets: testSecretBox });
   organisationId = await insertOrganisation(db);
 });
 afterAll(async () => {
@@ -158,7 +158,7 @@ describe("the code step", () => {
 
   test("over HTTPS the pending sign-in's cookie is Secure with the __Host- prefix", async () => {
     const user = await userWithFactor("admin");
-    const secureAuth = createAuth(db, { secureCookies: true });
+    const secureAuth = createAuth(db, { secureCookies: true, secrets: testSecretBox });
     const step = await passwordStep(user.username, newClientAddress(), secureAuth);
     expect(step.setCookie).toMatch(/^__Host-kim_login=/);
     expect(step.setCookie).toMatch(/; Secure/i);
@@ -326,7 +326,8 @@ describe("setting up the factor (enrolment)", () => {
     expect(done.ok).toBe(true);
     expect(await sessionCount(user.id)).toBe(1);
     const stored = await notYet();
-    expect(stored.totp_secret).toBe(secret);
+    expect(stored.totp_secret).not.toContain(secret);
+    expect(testSecretBox.open(stored.totp_secret ?? "", totpSecretContext(user.id))).toBe(secret);
     expect(stored.totp_enabled_at).toBeInstanceOf(Date);
 
     // From now on the code of that secret is asked for.
@@ -363,7 +364,7 @@ describe("setting up the factor (enrolment)", () => {
     const second = await auth.verifySecondFactor({ cookieHeader: b.cookie, code: codeFor(secretB), address: b.address });
     expect(second).toMatchObject({ ok: false, restart: "abgelaufen" });
     const row = await db.selectFrom("users").select("totp_secret").where("id", "=", user.id).executeTakeFirstOrThrow();
-    expect(row.totp_secret).toBe(secretA);
+    expect(testSecretBox.open(row.totp_secret ?? "", totpSecretContext(user.id))).toBe(secretA);
   });
 });
 
@@ -590,7 +591,7 @@ describe("through the routes", () => {
     expect(result.init.status).toBe(400);
     expect(result.data.secondFactorError).toMatch(/andere Administrator/);
     const row = await db.selectFrom("users").select("totp_secret").where("id", "=", admin.id).executeTakeFirstOrThrow();
-    expect(row.totp_secret).toBe(admin.secret);
+    expect(testSecretBox.open(row.totp_secret ?? "", totpSecretContext(admin.id))).toBe(admin.secret);
   });
 
   test("resetSecondFactor on its own also clears a case manager's voluntary factor", async () => {
