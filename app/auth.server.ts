@@ -13,12 +13,15 @@ import {
   completeLoginChallenge,
   createLoginChallenge,
   deleteLoginChallenge,
+  enableSecondFactor,
   findLoginChallenge,
+  hasSecondFactor,
   recordChallengeFailure,
+  totpSecretContext,
 } from "../db/second-factor";
-import { formatSecret, otpauthUri, verifyTotp } from "../db/totp";
+import { secondFactorRequiredFor } from "../db/settings";
+import { formatSecret, generateTotpSecret, otpauthUri, verifyTotp } from "../db/totp";
 import { countRecentFailures, findUserForLogin, recordLoginAttempt } from "../db/users";
-import { requiresSecondFactor } from "../workflows/permissions";
 import type { Role } from "../workflows/vocabulary";
 
 export const SESSION_IDLE_MINUTES = 30;
@@ -98,6 +101,25 @@ export const SIGN_IN_NOTICES: Record<SignInNotice, string> = {
 /** Shown in authenticator apps next to the account name. */
 export const TOTP_ISSUER = "KIM Fallmanagement";
 
+export const SELF_ENROLMENT_EXPIRED_MESSAGE =
+  "Die Einrichtung ist nicht mehr gültig. Bitte scannen Sie den neuen QR-Code und geben Sie den Code erneut ein.";
+export const ALREADY_ENROLLED_MESSAGE = "Für Ihr Konto ist bereits ein zweiter Faktor eingerichtet.";
+
+/** The new secret of a self-service set-up, sealed for the form: bound to the user, useless elsewhere. */
+function selfEnrolmentContext(userId: string): string {
+  return `totp-enrol:${userId}`;
+}
+
+/** What a set-up page shows for a new secret: the secret in groups, the otpauth:// URI and its QR code. */
+async function enrolmentView(secret: string, username: string) {
+  const uri = otpauthUri({ secret, account: username, issuer: TOTP_ISSUER });
+  return {
+    secret: formatSecret(secret),
+    otpauthUri: uri,
+    qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 }),
+  };
+}
+
 /** Only same-site paths, never "//host" or a full URL. */
 export function safeRedirect(to: string | null | undefined, fallback: string): string {
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
@@ -164,7 +186,13 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     const valid = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
     const success = Boolean(user && user.active && valid);
     const secondFactor: LoginChallengePurpose | null =
-      !success || !user ? null : user.totp_enabled_at ? "verify" : requiresSecondFactor(user.role) ? "enroll" : null;
+      !success || !user
+        ? null
+        : user.totp_enabled_at
+          ? "verify"
+          : (await secondFactorRequiredFor(db, user.role))
+            ? "enroll"
+            : null;
     // A pending second factor is not a successful sign-in yet: the attempt is recorded after the code.
     if (!secondFactor) await recordLoginAttempt(db, { username, address: input.address, success });
     await writeAudit(db, {
@@ -200,14 +228,11 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     const pending = await findPendingSignIn(cookieHeader);
     if (!pending) return null;
     if (pending.purpose === "verify") return { purpose: "verify" as const, expiresAt: pending.expiresAt };
-    const uri = otpauthUri({ secret: pending.secret, account: pending.username, issuer: TOTP_ISSUER });
     return {
       purpose: "enroll" as const,
       expiresAt: pending.expiresAt,
       username: pending.username,
-      secret: formatSecret(pending.secret),
-      otpauthUri: uri,
-      qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 }),
+      ...(await enrolmentView(pending.secret, pending.username)),
     };
   }
 
@@ -300,13 +325,51 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     return { sessionId: session.id, expiresAt, user };
   }
 
+  /** Self-service: the set-up page of a signed-in user without a factor; the new secret travels sealed in the form. */
+  async function startSelfEnrolment(user: SessionUser) {
+    if (await hasSecondFactor(db, user.id)) return null;
+    const secret = generateTotpSecret();
+    return { pending: options.secrets.seal(secret, selfEnrolmentContext(user.id)), ...(await enrolmentView(secret, user.username)) };
+  }
+
+  /**
+   * Self-service: checks the code against the secret of the form (sealed for this user only) and sets the
+   * factor up. A wrong code leaves everything as it was and shows the same secret again.
+   */
+  async function completeSelfEnrolment(user: SessionUser, input: { pending: string; code: string }) {
+    let secret: string;
+    try {
+      secret = options.secrets.open(input.pending, selfEnrolmentContext(user.id));
+    } catch {
+      return { ok: false as const, status: 400, message: SELF_ENROLMENT_EXPIRED_MESSAGE, view: await startSelfEnrolment(user) };
+    }
+    const check = verifyTotp(secret, input.code, { lastStep: null });
+    if (!check.ok) {
+      const view = { pending: input.pending, ...(await enrolmentView(secret, user.username)) };
+      return { ok: false as const, status: 400, message: CODE_WRONG_MESSAGE, view };
+    }
+    const sealedSecret = options.secrets.seal(secret, totpSecretContext(user.id));
+    const enabled = await enableSecondFactor(db, { userId: user.id, role: user.role, sealedSecret, step: check.step });
+    return enabled ? { ok: true as const } : { ok: false as const, status: 409, message: ALREADY_ENROLLED_MESSAGE, view: null };
+  }
+
   async function logout(cookieHeader: string | null): Promise<string> {
     const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
     if (sessionId) await lucia.invalidateSession(sessionId);
     return lucia.createBlankSessionCookie().serialize();
   }
 
-  return { lucia, login, getPendingSignIn, verifySecondFactor, cancelSecondFactor, getSession, logout };
+  return {
+    lucia,
+    login,
+    getPendingSignIn,
+    verifySecondFactor,
+    cancelSecondFactor,
+    getSession,
+    logout,
+    startSelfEnrolment,
+    completeSelfEnrolment,
+  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -51,6 +51,7 @@ function Header({ user }: { user: { displayName: string; role: Role } | null }) 
             <span>
               {user.displayName} <span className="muted">({ROLES.label[user.role]})</span>
             </span>
+            <Link to="/konto/zwei-faktor">Zweiter Faktor</Link>
             <Form method="post" action="/abmelden">
               <button type="submit" className="button button--quiet">
                 Abmelden

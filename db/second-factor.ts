@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Role } from "../workflows/vocabulary";
+import { writeAudit } from "./audit";
 import type { Database, LoginChallengePurpose } from "./schema";
 import { type SecretBox, isSealed } from "./secret-box";
 import { generateTotpSecret } from "./totp";
@@ -176,6 +177,40 @@ export async function completeLoginChallenge(
 }
 
 class StaleChallenge extends Error {}
+
+/** Whether the user has a second factor set up. */
+export async function hasSecondFactor(db: Kysely<Database>, userId: string): Promise<boolean> {
+  const row = await db.selectFrom("users").select("totp_enabled_at").where("id", "=", userId).executeTakeFirst();
+  return Boolean(row?.totp_enabled_at);
+}
+
+/**
+ * Self-service set-up by a signed-in user (after a correct code for `step`): stores the sealed secret,
+ * the set-up time and the step, unless a factor is set up already. Audited. False when nothing changed.
+ */
+export async function enableSecondFactor(
+  db: Kysely<Database>,
+  input: { userId: string; role: Role; sealedSecret: string; step: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("users")
+      .set({ totp_secret: input.sealedSecret, totp_enabled_at: new Date(), totp_last_step: input.step, updated_at: new Date() })
+      .where("id", "=", input.userId)
+      .where("totp_enabled_at", "is", null)
+      .executeTakeFirst();
+    const ok = Number(updated.numUpdatedRows) === 1;
+    await writeAudit(trx, {
+      actorId: input.userId,
+      actorRole: input.role,
+      action: "second_factor_enrol",
+      objectType: "user",
+      objectId: input.userId,
+      outcome: ok ? "allowed" : "denied",
+    });
+    return ok;
+  });
+}
 
 /**
  * Clears a user's second factor (an administrator's action): secret, set-up time and last step; ends the

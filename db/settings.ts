@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
+import { requiresSecondFactor } from "../workflows/permissions";
+import type { Role } from "../workflows/vocabulary";
 import type { Database } from "./schema";
 
 /** Site settings with their defaults (stored in the settings table; coordinators adjust some of them). */
@@ -9,9 +11,16 @@ export const DEFAULT_SETTINGS = {
   reopen_period_days: 180,
   /** Closed cases are anonymised this many days after closure (Art. 17 DSGVO). */
   retention_days_after_closure: 3 * 365,
+  /** 1: every role signs in with a second factor (not only coordinators and admins); 0: as by role. */
+  second_factor_required_for_all: 0,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULT_SETTINGS;
+
+/** Whether `role` must sign in with a second factor: by role, or for everyone when the site setting says so. */
+export async function secondFactorRequiredFor(db: Kysely<Database> | Transaction<Database>, role: Role): Promise<boolean> {
+  return requiresSecondFactor(role) || (await getSetting(db, "second_factor_required_for_all")) === 1;
+}
 
 export async function getSetting(db: Kysely<Database> | Transaction<Database>, key: SettingKey): Promise<number> {
   const row = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();

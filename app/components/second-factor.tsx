@@ -11,11 +11,16 @@ export function SecondFactorCodeForm({
   label,
   hint,
   submitLabel,
+  cancelLabel = "Abbrechen und zurück zur Anmeldung",
+  children,
 }: {
   lastResult: SubmissionResult<string[]> | undefined;
   label: string;
   hint: string;
   submitLabel: string;
+  cancelLabel?: string;
+  /** Hidden fields sent with the code. */
+  children?: React.ReactNode;
 }) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -36,6 +41,7 @@ export function SecondFactorCodeForm({
     <>
       <Form method="post" className="stack" {...getFormProps(form)}>
         <FormErrors errors={form.errors} id={form.errorId} />
+        {children}
         <TextField
           field={fields.code}
           label={label}
@@ -53,7 +59,7 @@ export function SecondFactorCodeForm({
       <Form method="post" className="second-factor__cancel">
         <input type="hidden" name="intent" value="cancel" />
         <button type="submit" className="button button--secondary">
-          Abbrechen und zurück zur Anmeldung
+          {cancelLabel}
         </button>
       </Form>
     </>

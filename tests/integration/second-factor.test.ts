@@ -9,6 +9,7 @@ import { loader as usersLoader } from "~/routes/admin.benutzer._index";
 import { action as loginAction, loader as loginLoader } from "~/routes/anmelden";
 import { action as codeAction, loader as codeLoader } from "~/routes/anmelden_.code";
 import { loader as enrolLoader } from "~/routes/anmelden_.zwei-faktor";
+import { action as selfEnrolAction, loader as selfEnrolLoader } from "~/routes/konto.zwei-faktor";
 import {
   CODE_REPLAYED_MESSAGE,
   CODE_WRONG_MESSAGE,
@@ -18,6 +19,7 @@ import {
 } from "../../app/auth.server";
 import type { Database } from "../../db/schema";
 import { CHALLENGE_MAX_FAILURES, hashChallengeId, resetSecondFactor, totpSecretContext } from "../../db/second-factor";
+import { setSetting } from "../../db/settings";
 import { generateTotpSecret, totpCode, totpStep } from "../../db/totp";
 import { findUserById, listUsers, updateUser } from "../../db/users";
 import { SECOND_FACTOR_ROLES } from "../../workflows/permissions";
@@ -597,6 +599,69 @@ describe("through the routes", () => {
   test("resetSecondFactor on its own also clears a case manager's voluntary factor", async () => {
     const user = await userWithFactor("case_manager");
     expect(await resetSecondFactor(db, user.id)).toBe(true);
+    const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
+    expect(result.ok).toBe(true);
+  });
+
+  test("a case manager sets up a factor on /konto/zwei-faktor: a wrong code keeps the secret and writes nothing, the right one enables it", async () => {
+    const user = await insertUser(db, { role: "case_manager", organisationId });
+    const signedIn = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
+    if (signedIn.ok !== true) throw new Error("case manager should sign in with the password alone");
+    const cookie = cookiePair(signedIn.cookie);
+    const page = await selfEnrolLoader(get("/konto/zwei-faktor", cookie));
+    if (!page.view) throw new Error("expected the set-up view");
+    const secret = page.view.secret.replace(/ /g, "");
+    expect(page.view.pending).toMatch(/^kim1:test:/);
+    expect(page.view.pending).not.toContain(secret);
+    const stored = () => db.selectFrom("users").select(["totp_secret", "totp_enabled_at"]).where("id", "=", user.id).executeTakeFirstOrThrow();
+
+    const wrong = (await selfEnrolAction(post("/konto/zwei-faktor", { pending: page.view.pending, code: wrongCodeFor(secret) }, cookie))) as {
+      init: { status: number };
+      data: { result: { error: Record<string, string[]> }; view: { secret: string; pending: string } };
+    };
+    expect(wrong.init.status).toBe(400);
+    expect(wrong.data.result.error.code?.[0]).toBe(CODE_WRONG_MESSAGE);
+    expect(wrong.data.view.secret.replace(/ /g, "")).toBe(secret);
+    expect(await stored()).toEqual({ totp_secret: null, totp_enabled_at: null });
+    // A secret sealed for another user does not open here.
+    const other = await insertUser(db, { role: "case_manager", organisationId });
+    const asUser = (u: { id: string; username: string }) => ({
+      id: u.id,
+      role: "case_manager" as const,
+      username: u.username,
+      displayName: "x",
+      organisationId,
+    });
+    const foreign = await auth.startSelfEnrolment(asUser(other));
+    const forged = await auth.completeSelfEnrolment(
+      asUser(user),
+      { pending: foreign?.pending ?? "", code: codeFor((foreign?.secret ?? "").replace(/ /g, "")) },
+    );
+    expect(forged.ok).toBe(false);
+    expect(await stored()).toEqual({ totp_secret: null, totp_enabled_at: null });
+
+    const done = await redirectOf(() =>
+      selfEnrolAction(post("/konto/zwei-faktor", { pending: page.view?.pending ?? "", code: codeFor(secret) }, cookie)),
+    );
+    expect(done.location).toBe("/konto/zwei-faktor?eingerichtet");
+    const after = await stored();
+    expect(after.totp_enabled_at).toBeInstanceOf(Date);
+    expect(testSecretBox.open(after.totp_secret ?? "", totpSecretContext(user.id))).toBe(secret);
+    expect((await selfEnrolLoader(get("/konto/zwei-faktor", cookie))).view).toBeNull();
+    // From now on the password alone is not enough.
+    const next = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
+    expect(next).toMatchObject({ ok: "second_factor", purpose: "verify" });
+  });
+
+  test("the site setting second_factor_required_for_all makes every role set one up at sign-in", async () => {
+    const user = await insertUser(db, { role: "steering", organisationId });
+    await setSetting(db, "second_factor_required_for_all", 1, null);
+    try {
+      const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
+      expect(result).toMatchObject({ ok: "second_factor", purpose: "enroll" });
+    } finally {
+      await setSetting(db, "second_factor_required_for_all", 0, null);
+    }
     const result = await auth.login({ username: user.username, password: TEST_PASSWORD, address: newClientAddress() });
     expect(result.ok).toBe(true);
   });
