@@ -65,3 +65,36 @@ export function SecondFactorCodeForm({
     </>
   );
 }
+
+/** The three steps of setting up a factor: QR code, the secret typed in (or the otpauth:// link), the code. */
+export function EnrolmentSteps({ qrCode, secret, otpauthUri }: { qrCode: string; secret: string; otpauthUri: string }) {
+  return (
+    <ol className="enrolment__steps">
+      <li>
+        <p>Scannen Sie den QR-Code mit der App:</p>
+        <img
+          className="enrolment__qr"
+          src={qrCode}
+          alt="QR-Code zum Einrichten des zweiten Faktors; er enthält den unten stehenden Schlüssel."
+        />
+      </li>
+      <li>
+        <p>Oder geben Sie den Schlüssel von Hand ein (Typ „zeitbasiert“, 6 Ziffern, 30 Sekunden):</p>
+        <p>
+          <code id="totp-secret" className="enrolment__secret">
+            {secret}
+          </code>
+        </p>
+        <details>
+          <summary>Einrichtungs-Link (otpauth://) anzeigen</summary>
+          <p>
+            <code className="enrolment__uri">{otpauthUri}</code>
+          </p>
+        </details>
+      </li>
+      <li>
+        <p>Geben Sie zur Bestätigung den Code ein, den die App jetzt anzeigt. Erst dann wird der zweite Faktor gespeichert.</p>
+      </li>
+    </ol>
+  );
+}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { SecondFactorCodeForm } from "~/components/second-factor";
+import { EnrolmentSteps, SecondFactorCodeForm } from "~/components/second-factor";
 import { requirePendingSignIn, secondFactorAction } from "~/second-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "Zweiten Faktor einrichten – KIM Fallmanagement" }];
@@ -26,35 +26,7 @@ export default function SecondFactorEnrolment() {
         Microsoft Authenticator), der alle 30 Sekunden wechselt. Richten Sie ihn jetzt ein; bitte innerhalb von 5
         Minuten.
       </p>
-      <ol className="enrolment__steps">
-        <li>
-          <p>Scannen Sie den QR-Code mit der App:</p>
-          <img
-            className="enrolment__qr"
-            src={qrCode}
-            alt="QR-Code zum Einrichten des zweiten Faktors; er enthält den unten stehenden Schlüssel."
-          />
-        </li>
-        <li>
-          <p>
-            Oder geben Sie den Schlüssel von Hand ein (Typ „zeitbasiert“, 6 Ziffern, 30 Sekunden):
-          </p>
-          <p>
-            <code id="totp-secret" className="enrolment__secret">
-              {secret}
-            </code>
-          </p>
-          <details>
-            <summary>Einrichtungs-Link (otpauth://) anzeigen</summary>
-            <p>
-              <code className="enrolment__uri">{otpauthUri}</code>
-            </p>
-          </details>
-        </li>
-        <li>
-          <p>Geben Sie zur Bestätigung den Code ein, den die App jetzt anzeigt. Erst dann wird der zweite Faktor gespeichert.</p>
-        </li>
-      </ol>
+      <EnrolmentSteps qrCode={qrCode} secret={secret} otpauthUri={otpauthUri} />
       <SecondFactorCodeForm
         lastResult={actionData?.result}
         label="Code aus der App"

@@ -3,7 +3,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { SecondFactorCodeForm } from "~/components/second-factor";
+import { EnrolmentSteps, SecondFactorCodeForm } from "~/components/second-factor";
 import { requireUser } from "~/guards.server";
 import { SecondFactorCodeSchema } from "~/schemas/second-factor";
 import { ROLE_HOME } from "../../workflows/permissions";
@@ -60,27 +60,7 @@ export default function SelfEnrolment() {
         Google Authenticator oder Microsoft Authenticator), der alle 30 Sekunden wechselt. Nach der Einrichtung fragen
         wir bei jeder Anmeldung nach diesem Code.
       </p>
-      <ol className="enrolment__steps">
-        <li>
-          <p>Scannen Sie den QR-Code mit der App:</p>
-          <img
-            className="enrolment__qr"
-            src={view.qrCode}
-            alt="QR-Code zum Einrichten des zweiten Faktors; er enthält den unten stehenden Schlüssel."
-          />
-        </li>
-        <li>
-          <p>Oder geben Sie den Schlüssel von Hand ein (Typ „zeitbasiert“, 6 Ziffern, 30 Sekunden):</p>
-          <p>
-            <code id="totp-secret" className="enrolment__secret">
-              {view.secret}
-            </code>
-          </p>
-        </li>
-        <li>
-          <p>Geben Sie zur Bestätigung den Code ein, den die App jetzt anzeigt. Erst dann wird der zweite Faktor gespeichert.</p>
-        </li>
-      </ol>
+      <EnrolmentSteps qrCode={view.qrCode} secret={view.secret} otpauthUri={view.otpauthUri} />
       <SecondFactorCodeForm
         lastResult={actionData?.result}
         label="Code aus der App"

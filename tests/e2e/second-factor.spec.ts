@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../db/seed/demo-users";
-import { totpCode } from "../../db/totp";
 import {
   expect,
   expectNoA11yViolations,
@@ -13,18 +12,10 @@ import {
   submitSecondFactor,
   test,
 } from "./fixtures";
+import { wrongCode } from "./totp-steps";
 
 const WRONG_CODE_MESSAGE =
   "Der Code ist falsch oder abgelaufen. Bitte geben Sie den aktuellen 6-stelligen Code aus Ihrer Authenticator-App ein.";
-
-/** A 6-digit code that the server accepts for none of the steps around now. */
-function wrongCode(secret: string): string {
-  const valid = new Set([-2, -1, 0, 1, 2].map((offset) => totpCode(secret, Date.now() + offset * 30_000)));
-  for (let n = 0; ; n++) {
-    const candidate = String((135790 + n * 7919) % 1_000_000).padStart(6, "0");
-    if (!valid.has(candidate)) return candidate;
-  }
-}
 
 function postTo(page: Page, path: string) {
   return page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith(path));

@@ -66,3 +66,11 @@ export async function withFreshCode(username: string, secret: string, submit: (c
   });
 }
 
+/** A 6-digit code that the server will not accept for `secret` now (none of the steps around now). */
+export function wrongCode(secret: string): string {
+  const valid = new Set([-2, -1, 0, 1, 2].map((offset) => totpCode(secret, Date.now() + offset * 30_000)));
+  for (let n = 0; ; n++) {
+    const candidate = String((135790 + n * 7919) % 1_000_000).padStart(6, "0");
+    if (!valid.has(candidate)) return candidate;
+  }
+}

@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Builds the Remix app (build/ and public/build/), as `npm run build` does (vitest's NODE_ENV=test would give a dev build). */
+/**
+ * Builds the Remix app (build/ and public/build/), as `npm run build` does (vitest's NODE_ENV=test would
+ * give a dev build). Called once per test run by global-setup.ts, never by test files (they run in parallel).
+ */
 export function buildApp(): void {
   const result = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], {
     cwd: root,
@@ -68,7 +71,7 @@ export async function startAppProcess(options: {
     child.kill("SIGTERM");
     await exited;
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (!output.includes("läuft auf")) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();

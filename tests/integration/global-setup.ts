@@ -1,11 +1,13 @@
 // Runs once per `vitest run`, before any test file. With TEST_DATABASE_URL (a PostgreSQL server URL) it
 // creates and migrates a template database that every test file copies; without it the tests use an
-// in-memory PGlite each. Either way it says so once, so the CI log shows what was tested.
+// in-memory PGlite each. Either way it says so once, so the CI log shows what was tested. On PostgreSQL
+// it also builds the app once for the tests that start server processes.
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
+import { buildApp } from "./app-process";
 import { assertSafeDatabaseName, onServer, withDatabaseName } from "./db";
 
 const PREFIX = "kim_test_";
@@ -70,6 +72,12 @@ export default async function setup(project: TestProject) {
     await dropDatabases(serverUrl, [template]);
     throw error;
   }
+
+  // Tests that start real server processes (instances, secrets) need the built app: built once here,
+  // so no two test files build into build/ at the same time.
+  const buildStarted = Date.now();
+  buildApp();
+  console.log(`[integration] built the app for server-process tests in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`);
 
   project.provide("testDatabaseKind", "postgres");
   project.provide("testTemplateDatabase", template);

@@ -3,15 +3,17 @@
 // and one instance whose database goes away behind a TCP proxy (German 503 page, health checks, recovery
 // without a restart). PGlite is one process and has no network: these tests need TEST_DATABASE_URL.
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { berlinDate } from "../../db/case-service";
 import { THROTTLE_MAX_PER_ACCOUNT } from "../../app/auth.server";
-import { type AppProcess, buildApp, signInOver, startAppProcess } from "./app-process";
+import { type AppProcess, signInOver, startAppProcess } from "./app-process";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { TEST_PASSWORD, TEST_SECRET_KEY, insertOrganisation, insertUser } from "./fixtures";
 import { type TcpProxy, startTcpProxy } from "./tcp-proxy";
 
 const onPostgres = inject("testDatabaseKind") === "postgres";
+// Real processes on a shared 2-core machine: starting one can take a while under load.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 if (!onPostgres) console.log("[instances] needs PostgreSQL (TEST_DATABASE_URL): two processes cannot share PGlite");
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
@@ -35,7 +37,6 @@ describe.runIf(onPostgres)("several instances on one PostgreSQL", () => {
   let b: AppProcess;
 
   beforeAll(async () => {
-    buildApp();
     t = await createTestDatabase();
     user = await insertUser(t.db, { role: "case_manager", organisationId: await insertOrganisation(t.db) });
     const env = { KIM_DAILY_JOB: "on", KIM_SECRET_KEY: TEST_SECRET_KEY };
@@ -102,7 +103,6 @@ describe.runIf(onPostgres)("the database goes away and comes back", () => {
   let cookie: string;
 
   beforeAll(async () => {
-    buildApp();
     t = await createTestDatabase();
     const user = await insertUser(t.db, { role: "case_manager", organisationId: await insertOrganisation(t.db) });
     const direct = new URL(t.url!);

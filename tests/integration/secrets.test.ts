@@ -7,14 +7,16 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { generateSecretKey } from "../../db/secret-box";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../db/seed/demo-users";
 import { totpCode } from "../../db/totp";
-import { type AppProcess, buildApp, root, signInWithCodeOver, startAppProcess } from "./app-process";
+import { type AppProcess, root, signInWithCodeOver, startAppProcess } from "./app-process";
 import { type TestDatabase, createTestDatabase } from "./db";
 
 const onPostgres = inject("testDatabaseKind") === "postgres";
+// Real processes on a shared 2-core machine: starting one can take a while under load.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 const tsx = path.join(root, "node_modules/.bin/tsx");
 
 function runNode(args: string[], env: Record<string, string>) {
@@ -42,7 +44,6 @@ describe.runIf(onPostgres)("second-factor secrets at rest", () => {
     runNode(["db/cli/secrets.ts", "rotate"], { NODE_ENV: "production", DATABASE_URL: t.url!, ...env });
 
   beforeAll(async () => {
-    buildApp();
     t = await createTestDatabase();
     dataDir = mkdtempSync(path.join(tmpdir(), "kim-secrets-"));
   });
