@@ -35,8 +35,10 @@ import {
   type TargetGroup,
 } from "../../workflows/vocabulary";
 import { berlinDate } from "../case-service";
+import { postgresPoolOf } from "../connection";
 import type { Database } from "../schema";
 import { getSetting } from "../settings";
+import { copyRows } from "./copy";
 import { ORIGINS, STREETS } from "./names";
 import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
 
@@ -687,19 +689,43 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+/** The tables of a batch in insertion order (foreign keys first), each with its rows. */
+function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: Insertable<Database[T]>[] } {
+  return {
+    clients: batch.map((g) => g.client),
+    cases: batch.map((g) => g.case),
+    case_events: batch.flatMap((g) => g.events),
+    contacts: batch.flatMap((g) => g.contacts),
+    assessments: batch.flatMap((g) => g.assessments),
+    goals: batch.flatMap((g) => g.goals),
+    identity_steps: batch.flatMap((g) => g.identitySteps),
+    consents: batch.flatMap((g) => g.consents),
+    referrals: batch.flatMap((g) => g.referrals),
+    follow_ups: batch.flatMap((g) => g.followUps),
+  };
+}
+
+/** One transaction per batch: COPY FROM STDIN on PostgreSQL, multi-row INSERTs on PGlite. */
 async function insertBatch(db: Kysely<Database>, batch: GeneratedCase[]): Promise<void> {
+  const tables = Object.entries(batchTables(batch)) as [keyof Database, object[]][];
+  const pool = postgresPoolOf(db);
+  if (pool) {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      for (const [table, rows] of tables) await copyRows(client, table, rows);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    return;
+  }
   await db.transaction().execute(async (trx) => {
-    const k = trx as unknown as Kysely<Database>;
-    await insertChunked(k, "clients", batch.map((g) => g.client));
-    await insertChunked(k, "cases", batch.map((g) => g.case));
-    await insertChunked(k, "case_events", batch.flatMap((g) => g.events));
-    await insertChunked(k, "contacts", batch.flatMap((g) => g.contacts));
-    await insertChunked(k, "assessments", batch.flatMap((g) => g.assessments));
-    await insertChunked(k, "goals", batch.flatMap((g) => g.goals));
-    await insertChunked(k, "identity_steps", batch.flatMap((g) => g.identitySteps));
-    await insertChunked(k, "consents", batch.flatMap((g) => g.consents));
-    await insertChunked(k, "referrals", batch.flatMap((g) => g.referrals));
-    await insertChunked(k, "follow_ups", batch.flatMap((g) => g.followUps));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    for (const [table, rows] of tables) await insertChunked(trx as unknown as Kysely<Database>, table, rows as any);
   });
 }
 
