@@ -127,12 +127,21 @@ export function summary(label: string, times: number[], width = 62): number {
   return q(0.5);
 }
 
-/** The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, and a session of "casemanager". */
-export async function startSignedInServer(
+export interface StartedServer {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, without the daily job
+ * and the request log. `nodeArgs` go to node (e.g. --cpu-prof); `env` adds to the environment.
+ */
+export async function startServer(
   databaseUrl: string,
   port: number,
-): Promise<{ base: string; cookie: string; stop: () => Promise<void> }> {
-  const server: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<StartedServer> {
+  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), "server.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -144,6 +153,7 @@ export async function startSignedInServer(
       KIM_DAILY_JOB: "off",
       KIM_REQUEST_LOG: "off",
       KIM_SECURE_COOKIES: "0",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -160,16 +170,34 @@ export async function startSignedInServer(
       if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/anmelden`, {
-      method: "POST",
-      headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username: "casemanager", password: DEMO_PASSWORD, redirectTo: "" }),
-      redirect: "manual",
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    if (!cookie.includes("=")) throw new Error(`login failed: HTTP ${login.status}`);
-    return { base, cookie, stop };
+    return { base: `http://127.0.0.1:${port}`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Signs `username` in with the demo password; returns the session cookie ("name=value"). */
+export async function signIn(base: string, username: string): Promise<string> {
+  const login = await fetch(`${base}/anmelden`, {
+    method: "POST",
+    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password: DEMO_PASSWORD, redirectTo: "" }),
+    redirect: "manual",
+  });
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  if (!cookie.includes("=")) throw new Error(`login of ${username} failed: HTTP ${login.status}`);
+  return cookie;
+}
+
+/** The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, and a session of "casemanager". */
+export async function startSignedInServer(
+  databaseUrl: string,
+  port: number,
+): Promise<{ base: string; cookie: string; stop: () => Promise<void> }> {
+  const { base, stop } = await startServer(databaseUrl, port);
+  try {
+    return { base, cookie: await signIn(base, "casemanager"), stop };
   } catch (error) {
     await stop();
     throw error;
