@@ -139,9 +139,12 @@ export interface StartedServer {
 export async function startServer(
   databaseUrl: string,
   port: number,
-  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+  options: { nodeArgs?: string[]; env?: Record<string, string>; workers?: number } = {},
 ): Promise<StartedServer> {
-  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), "server.ts"], {
+  // With workers > 1: server-cluster.ts, one server process per worker on the same port.
+  const workers = options.workers ?? 1;
+  const script = workers > 1 ? "server-cluster.ts" : "server.ts";
+  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), script], {
     cwd: root,
     env: {
       ...process.env,
@@ -153,6 +156,7 @@ export async function startServer(
       KIM_DAILY_JOB: "off",
       KIM_REQUEST_LOG: "off",
       KIM_SECURE_COOKIES: "0",
+      KIM_WORKERS: String(workers),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -166,7 +170,7 @@ export async function startServer(
     let output = "";
     server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 60_000;
-    while (!output.includes("läuft auf")) {
+    while (output.split("läuft auf").length - 1 < workers) {
       if (Date.now() > deadline || server.exitCode !== null) throw new Error(`server did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -1,4 +1,4 @@
-// Load on the built app (one server process, PostgreSQL): 50 signed-in case managers drive the four pages
+// Load on the built app (one server process unless --workers, PostgreSQL): 50 signed-in case managers drive the four pages
 // a case manager uses most, each page on its own:
 //   caseload  GET /faelle            ("Meine Fälle"; the demo account "casemanager" holds 201 open cases)
 //   file      GET /faelle/:id        (the client file of one of the user's open cases)
@@ -13,7 +13,8 @@
 // 127.0.0.1 only; bounded in time (a watchdog ends the run). Not part of `npm test`. Usage:
 //   npm run bench:load [-- --cases 20000] [--reuse] [--seconds 15] [--rate 25] [--users 50] [--profile DIR]
 //   --reuse keeps an existing loaded kim_bench_load (BENCH_KEEP=1 keeps it after the run);
-//   --profile DIR writes a V8 CPU profile of the server (node --cpu-prof) into DIR.
+//   --profile DIR writes a V8 CPU profile of the server (node --cpu-prof) into DIR;
+//   --workers N runs N server processes on the port (server-cluster.ts, node:cluster) instead of one.
 import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
@@ -31,6 +32,7 @@ const totalCases = numberFlag("cases", 20_000);
 const seconds = numberFlag("seconds", 15);
 const rate = numberFlag("rate", 25);
 const users = numberFlag("users", 50);
+const workers = numberFlag("workers", 1);
 const WARM_UP_SECONDS = 3;
 const OPEN_CASES = 201;
 const PORT = Number(process.env.BENCH_PORT ?? 3398);
@@ -160,6 +162,7 @@ try {
   const profileDir = typeof profile === "string" ? profile : undefined;
   const server = await startServer(benchDatabaseUrl(dbName), PORT, {
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+    workers,
   });
   stopServer = server.stop;
   const base = server.base;
@@ -275,6 +278,7 @@ try {
     );
   };
 
+  console.log(`server processes: ${workers}`);
   console.log(`\nclosed loop: ${vus.length} connections back to back, ${seconds} s per page after ${WARM_UP_SECONDS} s warm-up`);
   for (const page of PAGES) {
     await closedLoop(page, WARM_UP_SECONDS);
