@@ -26,3 +26,4 @@ export * from "../db/referral-service";
 export * from "../db/write-result";
 export * from "../db/subject-access";
 export * from "../db/health";
+export * from "../db/audit-log";

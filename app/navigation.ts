@@ -25,4 +25,5 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
   ],
   steering: [{ to: "/berichte", label: "Berichte" }],
   admin: [{ to: "/admin/benutzer", label: "Benutzer" }],
+  data_protection: [{ to: "/protokoll", label: "Zugriffsprotokoll" }],
 };

@@ -28,6 +28,14 @@ export interface ConnectionOptions {
   maxConnections?: number | undefined;
 }
 
+/** The pg pool behind a PostgreSQL handle's Kysely instance, for bulk COPY (db/seed/copy.ts). */
+const postgresPools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pg pool of a Kysely instance opened here on PostgreSQL; undefined on PGlite or for a transaction. */
+export function postgresPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return postgresPools.get(db);
+}
+
 export async function openDatabase(options: ConnectionOptions = {}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -40,6 +48,7 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
     // A broken idle connection must not crash the process.
     pool.on("error", (error) => console.error("[db] idle client error:", error.message));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    postgresPools.set(db, pool);
     const url = new URL(options.databaseUrl);
     return {
       db,

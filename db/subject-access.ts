@@ -1,6 +1,9 @@
 // Art. 15 DSGVO: everything stored about one person, including to whom data was passed.
 import type { Kysely } from "kysely";
+import { AUDIT_OUTCOME_LABELS, auditActionLabel } from "../workflows/audit-query";
+import { ROLES } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo } from "./access";
+import { listClientAccesses } from "./audit-log";
 import type { Database } from "./schema";
 
 /**
@@ -62,7 +65,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
   const ids = cases.map((c) => c.id);
   const none = ["00000000-0000-0000-0000-000000000000"];
   const inCases = ids.length ? ids : none;
-  const [events, contacts, assessments, goals, referrals, consents, identitySteps, followUps] = await Promise.all([
+  const [events, contacts, assessments, goals, referrals, consents, identitySteps, followUps, accesses] = await Promise.all([
     db.selectFrom("case_events").select(["case_id", "seq", "type", "payload", "occurred_at"]).where("case_id", "in", inCases).orderBy("case_id").orderBy("seq").execute(),
     db.selectFrom("contacts").select(["case_id", "contact_type", "with_interpreter", "occurred_at", "minutes", "note"]).where("case_id", "in", inCases).orderBy("occurred_at").execute(),
     db.selectFrom("assessments").select(["case_id", "need_domain", "level", "note", "assessed_at"]).where("case_id", "in", inCases).execute(),
@@ -93,6 +96,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
       .execute(),
     db.selectFrom("identity_steps").select(["case_id", "step", "occurred_on", "note"]).where("case_id", "in", inCases).execute(),
     db.selectFrom("follow_ups").select(["case_id", "due_on", "note", "done_at"]).where("case_id", "in", inCases).execute(),
+    listClientAccesses(db, clientId, ids),
   ]);
   const disclosures = referrals
     .filter((r) => r.sent_at !== null && r.shares_data)
@@ -115,6 +119,14 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
       })),
       einwilligungen: consents,
       datenweitergaben: disclosures,
+      // Who accessed these data (audit log): role and organisation of the account and when, no names.
+      zugriffe: accesses.map((a) => ({
+        zeitpunkt: a.at,
+        aktion: auditActionLabel(a.action),
+        ergebnis: AUDIT_OUTCOME_LABELS[a.outcome],
+        rolle: a.role ? ROLES.label[a.role] : "System",
+        organisation: a.organisation,
+      })),
     },
   };
 }

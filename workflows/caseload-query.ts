@@ -76,6 +76,16 @@ export function formatSort(sort: CaseloadSort, desc: boolean): string {
   return desc ? `${sort}.ab` : sort;
 }
 
+/** The last value of a URL parameter, trimmed ("" when absent): a repeated parameter counts once. */
+export function lastParam(params: URLSearchParams, name: string): string {
+  return (params.getAll(name).at(-1) ?? "").trim();
+}
+
+/** A 1-based page number from the URL, or null when malformed. */
+export function parsePageNumber(value: string): number | null {
+  return /^\d{1,6}$/.test(value) && Number(value) >= 1 ? Number(value) : null;
+}
+
 function oneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);
 }
@@ -87,7 +97,7 @@ function oneOf<T extends string>(list: readonly T[], value: string): value is T 
 export function parseCaseloadQuery(params: URLSearchParams): { query: CaseloadQuery; ignored: string[] } {
   const query: CaseloadQuery = { ...DEFAULT_CASELOAD_QUERY };
   const ignored: string[] = [];
-  const get = (name: string) => (params.getAll(name).at(-1) ?? "").trim();
+  const get = (name: string) => lastParam(params, name);
   const P = CASELOAD_PARAMS;
 
   const phase = get(P.phase);
@@ -131,7 +141,8 @@ export function parseCaseloadQuery(params: URLSearchParams): { query: CaseloadQu
   }
   const page = get(P.page);
   if (page) {
-    if (/^\d{1,6}$/.test(page) && Number(page) >= 1) query.page = Number(page);
+    const n = parsePageNumber(page);
+    if (n) query.page = n;
     else ignored.push(P.page);
   }
   const size = get(P.pageSize);

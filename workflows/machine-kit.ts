@@ -4,13 +4,14 @@
 // No I/O, no clock: every timestamp arrives on the event.
 
 import {
-  and,
+  type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type AnyTransitionDefinition,
   type EventObject,
+  and,
+  createActor,
   getNextTransitions,
-  transition,
 } from "xstate";
 
 /**
@@ -177,8 +178,36 @@ export function decideTransition<TContext, TEvent extends EventObject, TSnapshot
     }
     return { ok: false, kind: "guard_failed", message: "Dieser Schritt ist gerade nicht möglich." };
   }
-  const [next] = transition(machine, snapshot, event);
-  return { ok: true, snapshot: next as TSnapshot };
+  return { ok: true, snapshot: pureTransition(machine, snapshot, event) as TSnapshot };
+}
+
+/** One inert actor scope per machine (see pureTransition). */
+const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+
+/**
+ * xstate's pure `transition(machine, snapshot, event)` without its per-call cost: it builds a new actor
+ * (and so the machine's initial snapshot) for every call, which was half the CPU time of generating demo
+ * histories. Our machines invoke and spawn nothing and their actions only assign, so one inert scope per
+ * machine, whose action executor does nothing, gives the same next snapshot.
+ */
+export function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): AnyMachineSnapshot {
+  let scope = inertScopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    scope = {
+      self,
+      defer: () => {},
+      id: "",
+      logger: () => {},
+      sessionId: "",
+      stopChild: () => {},
+      system: self.system,
+      emit: () => {},
+      actionExecutor: () => {},
+    } as AnyActorScope;
+    inertScopes.set(machine, scope);
+  }
+  return machine.transition(snapshot, event, scope);
 }
 
 /**

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   "manage:partners:any",
   "manage:users:any",
   "read:statechart:any",
+  "read:audit:any",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,6 +51,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   steering: ["read:report:aggregate", "read:statechart:any"],
   admin: ["manage:users:any"],
+  // The data-protection officer reads the audit log (who did what, when): no case content.
+  data_protection: ["read:audit:any"],
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {
@@ -62,13 +65,15 @@ export const ROLE_HOME: Record<Role, string> = {
   coordinator: "/team",
   steering: "/berichte",
   admin: "/admin/benutzer",
+  data_protection: "/protokoll",
 };
 
 /**
- * Roles that must sign in with a second factor (TOTP): who steers all cases or administers accounts.
+ * Roles that must sign in with a second factor (TOTP): who steers all cases, administers accounts or
+ * reads the audit log of the whole site.
  * Other roles need it only once they have set one up.
  */
-export const SECOND_FACTOR_ROLES: readonly Role[] = ["coordinator", "admin"];
+export const SECOND_FACTOR_ROLES: readonly Role[] = ["coordinator", "admin", "data_protection"];
 
 export function requiresSecondFactor(role: Role): boolean {
   return SECOND_FACTOR_ROLES.includes(role);

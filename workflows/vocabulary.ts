@@ -11,6 +11,7 @@ export const ROLES = labels({
   coordinator: "Koordination",
   steering: "Lenkungsgruppe",
   admin: "Administration",
+  data_protection: "Datenschutz",
 });
 export type Role = (typeof ROLES.values)[number];
 

@@ -105,7 +105,12 @@ function csvField(text: string): string {
   return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Semicolon-separated UTF-8 with BOM and CRLF, as German Excel opens it; numbers as shown on the page. */
+/** Semicolon-separated UTF-8 with BOM and CRLF, as German Excel opens it; every text formula-escaped. */
+export function csvDocument(lines: string[][]): string {
+  return `\uFEFF${lines.map((l) => l.map(csvField).join(";")).join("\r\n")}\r\n`;
+}
+
+/** The report as CSV (see csvDocument); numbers as shown on the page. */
 export function reportToCsv(report: PublishedReport): string {
   const lines: string[][] = [
     ...exportMetadata(report).map(([k, v]) => [k, v]),
@@ -122,7 +127,7 @@ export function reportToCsv(report: PublishedReport): string {
       r.definition,
     ]),
   ];
-  return `\uFEFF${lines.map((l) => l.map(csvField).join(";")).join("\r\n")}\r\n`;
+  return csvDocument(lines);
 }
 
 const NUMBER_FORMATS: Record<NumberFormat, string> = { count: "#,##0", percent: "0.0%", decimal: "#,##0.0" };

@@ -4,11 +4,12 @@ import {
   type ColumnDef,
   type SortingState,
   type Updater,
-  flexRender,
   getCoreRowModel,
   useReactTable,
 } from "@tanstack/react-table";
 import { useEffect, useMemo, useRef } from "react";
+import { ServerTable } from "~/components/server-table";
+import { IgnoredParams, Pager, syncFilterFields } from "~/components/url-state";
 import { listCaseload } from "~/db.server";
 import { can, requirePermission } from "~/guards.server";
 import {
@@ -194,16 +195,7 @@ export default function CaseList() {
       [P.followUp]: query.followUp ?? "",
       [P.pageSize]: String(query.pageSize),
     };
-    for (const [name, value] of Object.entries(values)) {
-      const field = form.elements.namedItem(name);
-      if (
-        (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) &&
-        field.value !== value &&
-        field !== document.activeElement
-      ) {
-        field.value = value;
-      }
-    }
+    syncFilterFields(form, values);
     const closed = form.elements.namedItem(P.includeClosed);
     if (closed instanceof HTMLInputElement) closed.checked = query.includeClosed;
   }, [query]);
@@ -242,11 +234,7 @@ export default function CaseList() {
   return (
     <>
       <h1>{heading}</h1>
-      {ignored.length ? (
-        <p className="warning" role="status">
-          Ungültige Angaben in der Adresse wurden ignoriert: {ignored.map((p) => PARAM_LABELS[p] ?? p).join(", ")}.
-        </p>
-      ) : null}
+      <IgnoredParams ignored={ignored} labels={PARAM_LABELS} />
       <Form
         method="get"
         action="/faelle"
@@ -356,92 +344,19 @@ export default function CaseList() {
       </p>
 
       {total > 0 ? (
-        <div className="table-wrap card" role="region" aria-labelledby="caseload-caption" tabIndex={0}>
-          <table className="data caseload">
-            <caption id="caseload-caption" className="visually-hidden">
-              {heading}, sortiert nach {sortLabel}. Spaltenüberschriften mit Schaltfläche ändern die Sortierung.
-            </caption>
-            <thead>
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const column = header.column;
-                    const numeric = (column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-                    const label = flexRender(column.columnDef.header, header.getContext());
-                    if (!column.getCanSort()) {
-                      return (
-                        <th key={header.id} scope="col">
-                          {label}
-                        </th>
-                      );
-                    }
-                    const sorted = column.getIsSorted();
-                    const nextDesc = column.getNextSortingOrder() === "desc";
-                    return (
-                      <th
-                        key={header.id}
-                        scope="col"
-                        className={numeric ? "num" : undefined}
-                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                      >
-                        <button
-                          type="submit"
-                          form={FILTER_FORM_ID}
-                          name={CASELOAD_PARAMS.sort}
-                          value={formatSort(column.id as CaseloadSort, nextDesc)}
-                          className="sort-button"
-                          onClick={(event) => {
-                            // With JavaScript the table's sorting state drives the URL; without, the form does.
-                            event.preventDefault();
-                            column.toggleSorting(nextDesc, false);
-                          }}
-                        >
-                          {label}
-                          <span aria-hidden="true" className="sort-indicator">
-                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={row.original.followUpOverdue ? "overdue" : undefined}>
-                  {row.getVisibleCells().map((cell) => {
-                    const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-                    return (
-                      <td key={cell.id} className={numeric ? "num" : undefined}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ServerTable
+          table={table}
+          formId={FILTER_FORM_ID}
+          sortParam={CASELOAD_PARAMS.sort}
+          sortValue={(column, desc) => formatSort(column as CaseloadSort, desc)}
+          className="caseload"
+          captionId="caseload-caption"
+          caption={`${heading}, sortiert nach ${sortLabel}. Spaltenüberschriften mit Schaltfläche ändern die Sortierung.`}
+          rowClassName={(row) => (row.followUpOverdue ? "overdue" : undefined)}
+        />
       ) : null}
 
-      {pageCount > 1 ? (
-        <nav className="pager" aria-label="Seiten">
-          {table.getCanPreviousPage() ? (
-            <Link to={pageHref(query.page - 1)} rel="prev">
-              Vorherige Seite
-            </Link>
-          ) : null}
-          <span>
-            Seite {query.page} von {table.getPageCount()}
-          </span>
-          {table.getCanNextPage() ? (
-            <Link to={pageHref(query.page + 1)} rel="next">
-              Nächste Seite
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager page={query.page} pageCount={pageCount} href={pageHref} />
     </>
   );
 }

@@ -5,7 +5,7 @@ export const DEMO_PASSWORD = "KIM-Demo-2026!";
 
 /**
  * The one TOTP secret (base32, 160 bit) of every demo account whose role requires a second factor
- * (koordination, koordination2, admin; see workflows/permissions.ts SECOND_FACTOR_ROLES). It is public
+ * (koordination, koordination2, admin, datenschutz; see workflows/permissions.ts SECOND_FACTOR_ROLES). It is public
  * like DEMO_PASSWORD: `npm run demo:code` prints its current code, so the demo works without an app.
  */
 export const DEMO_TOTP_SECRET = "KIMDEMOZWEITERFAKTORNURFUERDEMOS";
@@ -18,7 +18,7 @@ export interface DemoUser {
   fte: number | null;
 }
 
-/** Nine case managers sharing 8.0 FTE, as funded in Kreis Mettmann; coordination, steering and admin. */
+/** Nine case managers sharing 8.0 FTE, as funded in Kreis Mettmann; coordination, steering, admin and data protection. */
 export const DEMO_USERS: DemoUser[] = [
   { username: "casemanager", displayName: "Anna Demir", role: "case_manager", organisation: 0, fte: 1 },
   { username: "casemanager2", displayName: "Jonas Becker", role: "case_manager", organisation: 0, fte: 1 },
@@ -33,4 +33,5 @@ export const DEMO_USERS: DemoUser[] = [
   { username: "koordination2", displayName: "Tobias Krüger", role: "coordinator", organisation: 0, fte: null },
   { username: "lenkung", displayName: "Dr. Michael Brandt", role: "steering", organisation: 0, fte: null },
   { username: "admin", displayName: "Systemadministration", role: "admin", organisation: 0, fte: null },
+  { username: "datenschutz", displayName: "Katrin Vogel", role: "data_protection", organisation: 0, fte: null },
 ];

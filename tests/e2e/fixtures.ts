@@ -14,6 +14,7 @@ export const ROLE_HOMES = {
   koordination: { path: "/team", heading: "Teamübersicht" },
   lenkung: { path: "/berichte", heading: "Berichte für die Lenkungsgruppe" },
   admin: { path: "/admin/benutzer", heading: "Benutzer" },
+  datenschutz: { path: "/protokoll", heading: "Zugriffsprotokoll" },
 } as const;
 
 /** Fills and submits the sign-in form. Does not wait for the landing page (see `login`). */

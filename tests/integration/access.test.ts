@@ -112,6 +112,12 @@ describe("role permissions", () => {
       coordinator: "/team",
       steering: "/berichte",
       admin: "/admin/benutzer",
+      data_protection: "/protokoll",
     });
+  });
+
+  test("data protection reads the audit log only: no case content, and nobody else reads the audit log", () => {
+    expect(PERMISSIONS.filter((p) => hasPermission("data_protection", p))).toEqual(["read:audit:any"]);
+    expect(ROLES.values.filter((role) => hasPermission(role, "read:audit:any"))).toEqual(["data_protection"]);
   });
 });

@@ -39,14 +39,22 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built server against `databaseUrl` (production mode, no demo data) and waits until it listens. */
+/**
+ * Starts the built server against `databaseUrl` (production mode, no demo data) and waits until it listens.
+ * `workers` > 1 runs server-cluster.ts (one process per worker on the same port); `nodeArgs` go to node
+ * (e.g. --cpu-prof).
+ */
 export async function startAppProcess(options: {
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  nodeArgs?: string[];
+  workers?: number;
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+  const workers = options.workers ?? 1;
+  const script = workers > 1 ? "server-cluster.ts" : "server.ts";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), script], {
     cwd: root,
     env: {
       ...process.env,
@@ -58,6 +66,7 @@ export async function startAppProcess(options: {
       KIM_DAILY_JOB: "off",
       KIM_REQUEST_LOG: "off",
       KIM_SECURE_COOKIES: "0",
+      KIM_WORKERS: String(workers),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -72,7 +81,7 @@ export async function startAppProcess(options: {
     await exited;
   };
   const deadline = Date.now() + 120_000;
-  while (!output.includes("läuft auf")) {
+  while (output.split("läuft auf").length - 1 < workers) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();
       throw new Error(`server did not start:\n${output}`);

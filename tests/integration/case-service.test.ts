@@ -404,7 +404,7 @@ describe("demo data from the statechart", () => {
   });
 
   it("keeps the evaluation facts of bulk-loaded and service-written cases equal to their definitions", async () => {
-    // the demo data above came in as multi-row inserts; one more case goes through the service
+    // the demo data above came in bulk (COPY on PostgreSQL, multi-row INSERTs on PGlite); one more case goes through the service
     const { caseId } = await openCase(t.db, cm, {
       client: person(),
       referralSource: "sozialamt",

@@ -89,8 +89,8 @@ afterAll(async () => {
 });
 
 describe("who needs a second factor", () => {
-  test("coordinators and admins; case managers and steering only once they have set one up", () => {
-    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator"]);
+  test("coordinators, admins and data protection; case managers and steering only once they have set one up", () => {
+    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator", "data_protection"]);
   });
 
   test("a case manager without a factor signs in with the password alone, as before", async () => {

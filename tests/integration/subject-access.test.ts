@@ -1,8 +1,10 @@
 // Art. 15: everything about one person, scoped like every case query.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCaseFile } from "../../db/case-file";
 import { applyCaseEvent, openCase } from "../../db/case-service";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { collectSubjectData } from "../../db/subject-access";
+import { openTestCase } from "./case-file-helpers";
 import { type TestDatabase, createTestDatabase } from "./db";
 
 let t: TestDatabase;
@@ -89,5 +91,36 @@ describe("subject access export", () => {
     expect(await collectSubjectData(t.db, actors.koordination!, opened.caseId)).toBeDefined();
     expect(await collectSubjectData(t.db, actors.casemanager2!, opened.caseId)).toBeUndefined();
     expect(await collectSubjectData(t.db, actors.lenkung!, opened.caseId)).toBeUndefined();
+  });
+
+  it("lists who accessed the person's data: role, organisation and time, refusals included, no names", async () => {
+    const cm = actors.casemanager!;
+    const opened = await openTestCase(t.db, cm, { firstName: "Zugriff", lastName: "Liste" });
+    const other = await openTestCase(t.db, cm, { firstName: "Andere", lastName: "Person" });
+    await loadCaseFile(t.db, cm, opened.caseId);
+    await loadCaseFile(t.db, actors.koordination!, opened.caseId);
+    await loadCaseFile(t.db, actors.casemanager2!, opened.caseId);
+    await loadCaseFile(t.db, cm, other.caseId);
+    const org = await t.db
+      .selectFrom("users")
+      .innerJoin("organisations", "organisations.id", "users.organisation_id")
+      .select("organisations.name")
+      .where("users.id", "=", cm.id)
+      .executeTakeFirstOrThrow();
+
+    const data = await collectSubjectData(t.db, cm, opened.caseId);
+    const accesses = data?.export.zugriffe ?? [];
+    expect(accesses.map((a) => [a.aktion, a.ergebnis, a.rolle])).toEqual([
+      ["Fall angelegt", "erlaubt", "Casemanager*in"],
+      ["Fallakte gelesen", "erlaubt", "Casemanager*in"],
+      ["Fallakte gelesen", "erlaubt", "Koordination"],
+      ["Fallakte gelesen", "verweigert", "Casemanager*in"],
+    ]);
+    expect(accesses[0]?.organisation).toBe(org.name);
+    expect(accesses.every((a) => !Number.isNaN(Date.parse(a.zeitpunkt)))).toBe(true);
+    const json = JSON.stringify(accesses);
+    for (const name of ["Anna Demir", "Jonas Becker", "Petra Lange", "casemanager", "Andere", "Person"]) {
+      expect(json).not.toContain(name);
+    }
   });
 });

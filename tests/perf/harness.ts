@@ -126,15 +126,43 @@ export function summary(label: string, times: number[], width = 62): number {
   return q(0.5);
 }
 
+export interface StartedServer {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, without the daily job
+ * and the request log. `nodeArgs` go to node (e.g. --cpu-prof); `env` adds to the environment.
+ */
+export async function startServer(
+  databaseUrl: string,
+  port: number,
+  options: { nodeArgs?: string[]; env?: Record<string, string>; workers?: number } = {},
+): Promise<StartedServer> {
+  const server = await startAppProcess({
+    databaseUrl,
+    port,
+    nodeArgs: options.nodeArgs,
+    workers: options.workers,
+    env: { KIM_SECRET_KEY: BENCH_SECRET_KEY, ...options.env },
+  });
+  return { base: server.base, stop: server.stop };
+}
+
+/** Signs `username` in with the demo password; returns the session cookie ("name=value"). */
+export function signIn(base: string, username: string): Promise<string> {
+  return signInOver(base, username, DEMO_PASSWORD);
+}
+
 /** The built server (npm run build first) on 127.0.0.1:`port` against `databaseUrl`, and a session of "casemanager". */
 export async function startSignedInServer(
   databaseUrl: string,
   port: number,
 ): Promise<{ base: string; cookie: string; stop: () => Promise<void> }> {
-  const server = await startAppProcess({ databaseUrl, port, env: { KIM_SECRET_KEY: BENCH_SECRET_KEY } });
+  const server = await startServer(databaseUrl, port);
   try {
-    const cookie = await signInOver(server.base, "casemanager", DEMO_PASSWORD);
-    return { base: server.base, cookie, stop: server.stop };
+    return { base: server.base, cookie: await signIn(server.base, "casemanager"), stop: server.stop };
   } catch (error) {
     await server.stop();
     throw error;
