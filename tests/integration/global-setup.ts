@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
+import { ensureFreshBuild } from "./build";
 import { assertSafeDatabaseName, onServer, withDatabaseName } from "./db";
 
 const PREFIX = "kim_test_";
@@ -34,6 +35,7 @@ async function listDatabases(serverUrl: string, prefix: string): Promise<string[
 }
 
 export default async function setup(project: TestProject) {
+  ensureFreshBuild();
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     project.provide("testDatabaseKind", "pglite");
