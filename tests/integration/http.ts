@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type Auth, createAuth } from "../../app/auth.server";
 import { parseConfig } from "../../app/config.server";
 import type { Database } from "../../db/schema";
@@ -110,4 +110,29 @@ export async function sessionCookie(server: TestServer, userId: string): Promise
 /** Lines of a log that carry a stack trace or an error. */
 export function stackTraceLines(log: string[]): string[] {
   return log.filter((line) => /\n\s+at |^\s+at |Error:|\bat .+:\d+:\d+/.test(line));
+}
+
+/**
+ * Tables a refused request may change: the audit log (denials are audited), sessions (each request
+ * slides the idle expiry), login attempts and pending sign-ins, and kysely's migration bookkeeping.
+ */
+const WRITABLE_WHEN_REFUSED = new Set(["audit_log", "sessions", "login_attempts", "login_challenges", "kysely_migration", "kysely_migration_lock"]);
+
+/**
+ * Row count and a hash over every row's content, for every other table of the schema (found in the
+ * catalogue, so a new table is covered): equal fingerprints mean nothing was written.
+ */
+export async function fingerprint(db: Kysely<Database>): Promise<Record<string, string>> {
+  const { rows: tables } = await sql<{ name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`.execute(db);
+  const parts = tables
+    .map((t) => t.name)
+    .filter((name) => !WRITABLE_WHEN_REFUSED.has(name))
+    .map(
+      (name) => sql<{ t: string; f: string }>`
+        SELECT ${name}::text AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS f
+        FROM ${sql.table(name)} x`,
+    );
+  const { rows } = await sql<{ t: string; f: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.t, r.f]));
 }
