@@ -9,7 +9,7 @@
 // - legacy Remix data requests (`?_data=`) are refused (single fetch serves `.data` paths);
 // - POST bodies must be application/x-www-form-urlencoded in UTF-8 (415 otherwise; no route takes files),
 //   at most BODY_LIMIT bytes (413). A route that takes files one day needs a multipart check here;
-// - only GET, HEAD and POST (405).
+// - only GET, HEAD and POST, and POST only where the route has an action (405).
 //
 // A refused page request is rewritten to a GET of the refusal page (app/routes/abgelehnt.tsx), so the
 // answer is a German page in the app's layout with the right status; a refused `.data` request (the
@@ -108,12 +108,14 @@ type Segment = { kind: "static"; text: string } | { kind: "param"; name: string 
 interface RoutePattern {
   id: string;
   segments: Segment[];
+  /** Whether the route takes POSTs (has an action). */
+  hasAction: boolean;
 }
 
 export interface RouteTable {
   patterns: RoutePattern[];
   /** The route a decoded pathname leads to (static segments win over parameters, parameters over a splat). */
-  match(pathname: string): { id: string; params: Record<string, string> } | null;
+  match(pathname: string): { id: string; params: Record<string, string>; hasAction: boolean } | null;
   /** Whether the app has a page at this pathname (anything but the catch-all 404 route). */
   isAppPath(pathname: string): boolean;
 }
@@ -142,7 +144,7 @@ export function createRouteTable(routes: ServerBuild["routes"]): RouteTable {
         throw new Error(`route ${route.id}: parameter "${s.name}" has no entry in ROUTE_PARAM_KINDS (app/edge-guard.server.ts)`);
       }
     }
-    patterns.push({ id: route.id, segments });
+    patterns.push({ id: route.id, segments, hasAction: typeof route.module.action === "function" });
   }
   const score = (p: RoutePattern) =>
     p.segments.reduce((sum, s) => sum + (s.kind === "static" ? 100 : s.kind === "param" ? 10 : 0), 0);
@@ -171,7 +173,7 @@ export function createRouteTable(routes: ServerBuild["routes"]): RouteTable {
         }
         if (s.kind === "param") params[s.name] = part;
       }
-      if (ok && i === parts.length) return { id: pattern.id, params };
+      if (ok && i === parts.length) return { id: pattern.id, params, hasAction: pattern.hasAction };
     }
     return null;
   };
@@ -229,6 +231,8 @@ export function guardRequestLine(routes: RouteTable): RequestHandler {
       if (query.some(([name]) => name === "_data")) throw new Refusal("veraltet");
       const routePath = pathname.endsWith(".data") ? pathname.slice(0, -".data".length).replace(/\/_root$/, "/") : pathname;
       const found = routes.match(routePath);
+      // Remix would answer a POST to a page without an action with its own English 405.
+      if (req.method === "POST" && !found?.hasAction) throw new Refusal("methode");
       for (const [name, value] of Object.entries(found?.params ?? {})) {
         const check = ROUTE_PARAM_KINDS[name];
         if (check && !check(value)) throw new Refusal("nicht-gefunden");

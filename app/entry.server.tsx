@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
@@ -43,8 +43,13 @@ export default function handleRequest(
   });
 }
 
-/** Logs unexpected server errors (message and stack go to the log only, never to the browser). */
+/**
+ * Logs unexpected server errors (message and stack go to the log only, never to the browser). Remix also
+ * reports its own 4xx answers here (a POST to a page without an action: 405; no such route: 404): those
+ * are answers to the client, not errors of the server, and are not logged.
+ */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   console.error("[error]", error instanceof Error ? (error.stack ?? error.message) : error);
 }
