@@ -7,7 +7,8 @@
 // - route parameters that name a record (caseId, userId, …) must have the record id's shape (else 404),
 //   so no malformed id ever reaches SQL;
 // - legacy Remix data requests (`?_data=`) are refused (single fetch serves `.data` paths);
-// - POST bodies must be application/x-www-form-urlencoded in UTF-8 (415 otherwise; no route takes files),
+// - POST bodies must be application/x-www-form-urlencoded in UTF-8 (415 otherwise; no route takes files;
+//   a POST without any body counts as an empty form),
 //   at most BODY_LIMIT bytes (413). A route that takes files one day needs a multipart check here;
 // - only GET, HEAD and POST, and POST only where the route has an action (405).
 //
@@ -220,6 +221,8 @@ export function guardRequestLine(routes: RouteTable): RequestHandler {
     try {
       if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "POST") throw new Refusal("methode");
       const url = req.url;
+      // Origin-form only ("/path?query"); an absolute-form target ("http://host/…") is for proxies.
+      if (!url.startsWith("/")) throw new Refusal("fehlerhaft");
       const q = url.indexOf("?");
       const rawPath = q < 0 ? url : url.slice(0, q);
       const rawQuery = q < 0 ? "" : url.slice(q + 1);
@@ -273,6 +276,13 @@ export function guardFormBody(): RequestHandler {
     const [mediaType = "", ...params] = type.split(";").map((p) => p.trim());
     const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
     const encoded = (req.get("content-encoding") ?? "identity").toLowerCase() !== "identity";
+    // A POST with no body at all (a bare "Abmelden" request) is an empty form.
+    const bodiless = !req.get("transfer-encoding") && (req.get("content-length") ?? "0") === "0";
+    if (mediaType === "" && bodiless && !encoded) {
+      req.headers["content-type"] = "application/x-www-form-urlencoded";
+      res.locals.formBody = "";
+      return next();
+    }
     if (encoded || mediaType !== "application/x-www-form-urlencoded" || (charset !== undefined && charset !== "utf-8")) {
       // The body is not read; the connection closes after the answer.
       res.setHeader("Connection", "close");

@@ -24,7 +24,7 @@ const ENGLISH_DEFAULTS = /Bad Request|Internal Server Error|Unexpected Server Er
 function expectGermanRefusal(answer: { status: number; text: string }, status: number | number[]) {
   expect([status].flat()).toContain(answer.status);
   expect(answer.text).not.toMatch(ENGLISH_DEFAULTS);
-  expect(answer.text).toMatch(/ungültig|Steuerzeichen|nicht|Datenformat|fehlerhaft|Bitte/);
+  expect(answer.text).toMatch(/ungültig|Steuerzeichen|nicht|Datenformat|fehlerhaft|Bitte|Anfragemethode/);
 }
 
 beforeAll(async () => {
@@ -146,6 +146,20 @@ describe("NUL bytes", () => {
   });
 });
 
+describe("request targets", () => {
+  test("an absolute-form request target (meant for proxies) answers 400, not 500", async () => {
+    const answer = await request(server, "GET", "http://evil.example/faelle", { cookie: cmCookie });
+    expectGermanRefusal(answer, 400);
+  });
+
+  test("methods other than GET, HEAD and POST, and POSTs to pages without an action: 405", async () => {
+    const put = await request(server, "PUT", `/faelle/${caseX}`, { cookie: cmCookie, body: "intent=RESUME" });
+    expectGermanRefusal(put, 405);
+    const post = await request(server, "POST", "/prozess", { cookie: cmCookie, body: "intent=x" });
+    expectGermanRefusal(post, 405);
+  });
+});
+
 describe("route ids", () => {
   test("POST /faelle/abc with a valid event: 404, not 500", async () => {
     const before = await fingerprint();
@@ -186,9 +200,14 @@ describe("bodies that are not forms", () => {
     expectGermanRefusal(answer, 415);
   });
 
-  test("a POST without a body or content type: 415", async () => {
-    const answer = await request(server, "POST", "/faelle/neu", { cookie: cmCookie, body: "", contentType: null });
-    expectGermanRefusal(answer, 415);
+  test("a POST without a body is an empty form (German field errors), a body without a content type 415", async () => {
+    const before = await fingerprint();
+    const empty = await request(server, "POST", "/faelle/neu", { cookie: cmCookie, body: "", contentType: null });
+    expectGermanRefusal(empty, 400);
+    expect(empty.text).toContain("Bitte geben Sie den Vornamen ein.");
+    const untyped = await request(server, "POST", "/faelle/neu", { cookie: cmCookie, body: intake("Anna"), contentType: null });
+    expectGermanRefusal(untyped, 415);
+    expect(await fingerprint()).toEqual(before);
   });
 });
 

@@ -10,6 +10,7 @@ import { type Auth, createAuth } from "../../app/auth.server";
 import { parseConfig } from "../../app/config.server";
 import type { Database } from "../../db/schema";
 import { type RouteTable, createServerApp } from "../../server-app";
+import { troubleLines } from "../support/server-log";
 import { buildFile } from "./build";
 import { cookiePair } from "./fixtures";
 
@@ -109,7 +110,7 @@ export async function sessionCookie(server: TestServer, userId: string): Promise
 
 /** Lines of a log that carry a stack trace or an error. */
 export function stackTraceLines(log: string[]): string[] {
-  return log.filter((line) => /\n\s+at |^\s+at |Error:|\bat .+:\d+:\d+/.test(line));
+  return troubleLines(log);
 }
 
 /**
