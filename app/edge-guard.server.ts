@@ -113,10 +113,18 @@ interface RoutePattern {
   hasAction: boolean;
 }
 
+export interface RouteMatch {
+  id: string;
+  params: Record<string, string>;
+  hasAction: boolean;
+}
+
 export interface RouteTable {
   patterns: RoutePattern[];
   /** The route a decoded pathname leads to (static segments win over parameters, parameters over a splat). */
-  match(pathname: string): { id: string; params: Record<string, string>; hasAction: boolean } | null;
+  match(pathname: string): RouteMatch | null;
+  /** The same for decoded path segments (a decoded segment may contain "/": it stays one segment). */
+  matchSegments(segments: string[]): RouteMatch | null;
   /** Whether the app has a page at this pathname (anything but the catch-all 404 route). */
   isAppPath(pathname: string): boolean;
 }
@@ -151,8 +159,7 @@ export function createRouteTable(routes: ServerBuild["routes"]): RouteTable {
     p.segments.reduce((sum, s) => sum + (s.kind === "static" ? 100 : s.kind === "param" ? 10 : 0), 0);
   patterns.sort((a, b) => score(b) - score(a));
 
-  const match = (pathname: string) => {
-    const parts = pathname.split("/").filter(Boolean);
+  const matchSegments = (parts: string[]) => {
     for (const pattern of patterns) {
       const params: Record<string, string> = {};
       let ok = true;
@@ -178,9 +185,11 @@ export function createRouteTable(routes: ServerBuild["routes"]): RouteTable {
     }
     return null;
   };
+  const match = (pathname: string) => matchSegments(pathname.split("/").filter(Boolean));
   return {
     patterns,
     match,
+    matchSegments,
     isAppPath: (pathname) => {
       const found = match(pathname);
       return found !== null && !("*" in found.params);
@@ -205,14 +214,14 @@ function refuse(req: Parameters<RequestHandler>[0], res: ExpressResponse, reason
   next();
 }
 
-/** The decoded pathname of a raw request target, checked segment by segment. */
-function decodePath(rawPath: string): string {
+/** The decoded segments of a raw request path, each checked. */
+function decodePath(rawPath: string): string[] {
   // The request line must be printable ASCII; browsers %-encode everything else.
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (!/^[\x21-\x7e]*$/.test(rawPath)) throw new Refusal(/[\x00-\x20\x7f]/.test(rawPath) ? "steuerzeichen" : "kodierung");
   const segments = rawPath.split("/").map((s) => decodeComponent(s, false));
   for (const s of segments) if (CONTROL.test(s)) throw new Refusal("steuerzeichen");
-  return segments.join("/");
+  return segments.filter(Boolean);
 }
 
 /** Method, path, query string and route parameters; runs before static files and the Remix handler. */
@@ -226,14 +235,19 @@ export function guardRequestLine(routes: RouteTable): RequestHandler {
       const q = url.indexOf("?");
       const rawPath = q < 0 ? url : url.slice(0, q);
       const rawQuery = q < 0 ? "" : url.slice(q + 1);
-      const pathname = decodePath(rawPath);
+      const segments = decodePath(rawPath);
       // eslint-disable-next-line no-control-regex -- finding control characters is the point
       if (!/^[\x21-\x7e]*$/.test(rawQuery)) throw new Refusal(/[\x00-\x20\x7f]/.test(rawQuery) ? "steuerzeichen" : "kodierung");
       const query = parseFormStrict(rawQuery);
       checkFields(query, new Set());
       if (query.some(([name]) => name === "_data")) throw new Refusal("veraltet");
-      const routePath = pathname.endsWith(".data") ? pathname.slice(0, -".data".length).replace(/\/_root$/, "/") : pathname;
-      const found = routes.match(routePath);
+      // A single-fetch data request names the page's path plus ".data" ("/_root.data" for "/").
+      const last = segments.at(-1);
+      if (last?.endsWith(".data")) {
+        segments.pop();
+        if (last !== "_root.data") segments.push(last.slice(0, -".data".length));
+      }
+      const found = routes.matchSegments(segments);
       // Remix would answer a POST to a page without an action with its own English 405.
       if (req.method === "POST" && !found?.hasAction) throw new Refusal("methode");
       for (const [name, value] of Object.entries(found?.params ?? {})) {

@@ -172,7 +172,7 @@ describe("route ids", () => {
   });
 
   test("malformed ids of every parameterised route answer 404", async () => {
-    for (const path of ["/faelle/abc/auskunft", "/huerden/1", "/admin/benutzer/x", "/partner/abc", "/partner/99999999999"]) {
+    for (const path of ["/faelle/abc/auskunft", "/faelle/a%2Fb", "/faelle/a%2Fb.data", "/huerden/1", "/admin/benutzer/x", "/partner/abc", "/partner/99999999999"]) {
       const answer = await request(server, "GET", path, { cookie: cmCookie });
       expect(answer.status, path).toBe(404);
     }
