@@ -8,6 +8,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The embedded database of this run (demo data loads into it when empty). */
 const E2E_DATA_DIR = `tests/e2e/.data/${PORT}`;
+/** The server's stderr of this run; global-teardown.ts fails the run if it holds a stack trace or an error. */
+export const E2E_SERVER_LOG = `${E2E_DATA_DIR}/server.log`;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -20,6 +22,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: `test-results/e2e-${PORT}`,
+  globalTeardown: "./tests/e2e/global-teardown.ts",
   use: {
     baseURL: BASE_URL,
     locale: "de-DE",
@@ -42,7 +45,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: "node_modules/.bin/tsx server.ts",
+    command: "node tests/e2e/serve-with-log.mjs",
     url: `${BASE_URL}/anmelden`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -61,6 +64,7 @@ export default defineConfig({
       KIM_TRUST_PROXY: "0",
       KIM_REQUEST_LOG: "off",
       NODE_ENV: "production",
+      E2E_SERVER_LOG,
     },
   },
 });

@@ -120,10 +120,34 @@ async function enrolmentView(secret: string, username: string) {
   };
 }
 
-/** Only same-site paths, never "//host" or a full URL. */
-export function safeRedirect(to: string | null | undefined, fallback: string): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+/** What a redirect target is checked against: the app's own origin and the paths it has. */
+export interface AppPaths {
+  origin: string;
+  isAppPath(pathname: string): boolean;
+}
+
+/**
+ * Where a `redirectTo` may lead: parsed as a URL against the app's origin (as a browser would, so tabs,
+ * line breaks and backslashes cannot smuggle in another host), accepted only when the result is
+ * same-origin and a page the app has. Returns path and query, or null (then: the role's home).
+ */
+export function appRedirectTarget(to: string | null | undefined, app: AppPaths): string | null {
+  if (!to) return null;
+  let url: URL;
+  try {
+    url = new URL(to, app.origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== new URL(app.origin).origin) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  if (!app.isAppPath(pathname)) return null;
+  return url.pathname + url.search;
 }
 
 /** A cookie's raw value (challenge ids are base64url, nothing to decode). */
@@ -148,6 +172,11 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
       maxAge,
     }).serialize();
   const blankChallengeCookie = () => challengeCookie("", 0);
+  // Lucia's own cookie would live 400 days; the browser keeps ours no longer than the session can live.
+  const sessionCookie = (sessionId: string) => {
+    const cookie = lucia.createSessionCookie(sessionId);
+    return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, maxAge: SESSION_ABSOLUTE_HOURS * 3600 }).serialize();
+  };
 
   async function isThrottled(username: string, address: string): Promise<boolean> {
     const since = new Date(Date.now() - THROTTLE_WINDOW_MINUTES * 60_000);
@@ -159,14 +188,14 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
     const session = await lucia.createSession(userId, { created_at: new Date() });
     const validated = await lucia.validateSession(session.id);
     if (!validated.user) return null;
-    return { user: validated.user, cookie: lucia.createSessionCookie(session.id).serialize() };
+    return { user: validated.user, cookie: sessionCookie(session.id) };
   }
 
   async function login(input: {
     username: string;
     password: string;
     address: string;
-    /** Where to go after sign-in (kept across the second factor; checked again with safeRedirect). */
+    /** Where to go after sign-in, already checked with appRedirectTarget (kept across the second factor). */
     redirectTo?: string | null;
   }): Promise<LoginResult> {
     const username = input.username.trim().toLowerCase().slice(0, 64);
@@ -208,7 +237,7 @@ export function createAuth(db: Kysely<Database>, options: { secureCookies: boole
       const challenge = await createLoginChallenge(db, options.secrets, {
         userId: user.id,
         purpose: secondFactor,
-        redirectTo: input.redirectTo ? safeRedirect(input.redirectTo, "") || null : null,
+        redirectTo: input.redirectTo ?? null,
       });
       return { ok: "second_factor", purpose: secondFactor, cookie: challengeCookie(challenge.id, CHALLENGE_MINUTES * 60) };
     }

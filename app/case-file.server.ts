@@ -195,7 +195,7 @@ export async function performCaseFileIntent(
       return result.ok ? { ok: true, stillVisible: true } : refused(result);
     }
     case "COMPLETE_FOLLOW_UP": {
-      const result = await completeFollowUp(db, actor, value.followUpId);
+      const result = await completeFollowUp(db, actor, { followUpId: value.followUpId, caseId });
       return result.ok ? { ok: true, stillVisible: true } : refused({ ...result, reason: "not_found" });
     }
     default: {

@@ -12,6 +12,8 @@ export interface KimContext {
   nonce: string;
   /** Client address for login throttling (never logged). */
   clientAddress: string;
+  /** Whether the app has a page at this (decoded) pathname: redirect targets must be one (see appRedirectTarget). */
+  isAppPath(pathname: string): boolean;
   /** The signed-in session, resolved once per request. */
   getSession(): Promise<AuthSession | null>;
   /** Set by handleError (entry.server.tsx) when this request found the database unreachable: the page answers 503. */

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isDatabaseUnavailable } from "./db.server";
@@ -45,12 +45,14 @@ export default function handleRequest(
 }
 
 /**
- * Logs unexpected server errors (message and stack go to the log only, never to the browser). An
- * unreachable database is no bug: one log line, and the request is marked for the 503 page
- * (app/request-handler.server.ts).
+ * Logs unexpected server errors (message and stack go to the log only, never to the browser). Remix also
+ * reports its own 4xx answers here (a POST to a page without an action: 405; no such route: 404): those
+ * are answers to the client, not errors of the server, and are not logged. An unreachable database is no
+ * bug: one log line, and the request is marked for the 503 page (server-app.ts).
  */
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   if (isDatabaseUnavailable(error)) {
     context.outage.databaseUnavailable = true;
     console.error("[db] database unavailable:", error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 import { writeAudit } from "../db/audit";
 import { type Permission, hasPermission } from "../workflows/permissions";
-import type { SessionUser } from "./auth.server";
+import { type SessionUser, appRedirectTarget } from "./auth.server";
 
 /** Throws a Response (shown by the nearest ErrorBoundary) unless the condition holds. */
 export function invariantResponse(
@@ -56,4 +56,9 @@ export async function requirePermission(
 
 export function can(user: SessionUser, permission: Permission): boolean {
   return hasPermission(user.role, permission);
+}
+
+/** A `redirectTo` of this request checked against the app's origin and pages (see appRedirectTarget), or null. */
+export function redirectTargetOf(request: Request, context: AppLoadContext, to: string | null | undefined): string | null {
+  return appRedirectTarget(to, { origin: new URL(request.url).origin, isAppPath: context.isAppPath });
 }

@@ -3,7 +3,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import { type AppLoadContext, data, redirect } from "@remix-run/node";
 import { ROLE_HOME } from "../workflows/permissions";
-import { safeRedirect } from "./auth.server";
+import { redirectTargetOf } from "./guards.server";
 import { SecondFactorCodeSchema } from "./schemas/second-factor";
 
 export const SECOND_FACTOR_PAGES = { verify: "/anmelden/code", enroll: "/anmelden/zwei-faktor" } as const;
@@ -45,7 +45,7 @@ export async function secondFactorAction(request: Request, context: AppLoadConte
     address: context.clientAddress,
   });
   if (result.ok) {
-    const target = safeRedirect(result.redirectTo, ROLE_HOME[result.user.role]);
+    const target = redirectTargetOf(request, context, result.redirectTo) ?? ROLE_HOME[result.user.role];
     throw redirect(target, { headers: withCookies(result.cookies) });
   }
   if ("restart" in result) {

@@ -66,31 +66,34 @@ export type CompleteFollowUpResult =
   | { ok: false; status: 404; message: string };
 
 /**
- * Marks one follow-up as done. The UPDATE itself is scoped to cases the actor may see; a follow-up of
- * another case manager's case answers exactly like a missing one (404) and is audited as denied.
- * Marking a done follow-up again changes nothing and succeeds.
+ * Marks one follow-up as done. The UPDATE itself is scoped to cases the actor may see, and from a client
+ * file to the case in its URL (`caseId`; null only on "Heute", which lists the follow-ups of all the
+ * actor's cases): a follow-up of another case answers exactly like a missing one (404) and is audited
+ * as denied. Marking a done follow-up again changes nothing and succeeds.
  */
 export async function completeFollowUp(
   db: Kysely<Database>,
   actor: Actor,
-  followUpId: string,
+  target: { followUpId: string; caseId: string | null },
   at: Date = new Date(),
 ): Promise<CompleteFollowUpResult> {
+  const { followUpId, caseId } = target;
   return db.transaction().execute(async (trx) => {
     const visible = trx
       .selectFrom("cases")
       .select("cases.id")
       .where((eb) => caseVisibleTo(eb, actor));
-    const target = await trx
+    const found = await trx
       .selectFrom("follow_ups")
       .innerJoin("cases", "cases.id", "follow_ups.case_id")
       .innerJoin("clients", "clients.id", "cases.client_id")
       .select(["follow_ups.id", "follow_ups.case_id", "follow_ups.done_at", "clients.aktenzeichen"])
       .where("follow_ups.id", "=", followUpId)
+      .$if(caseId !== null, (qb) => qb.where("follow_ups.case_id", "=", caseId as string))
       .where((eb) => caseVisibleTo(eb, actor))
       .forUpdate("follow_ups")
       .executeTakeFirst();
-    if (!target) {
+    if (!found) {
       await writeAudit(trx, {
         actorId: actor.id,
         actorRole: actor.role,
@@ -98,14 +101,16 @@ export async function completeFollowUp(
         objectType: "follow_up",
         objectId: followUpId,
         outcome: "denied",
+        ...(caseId ? { detail: { caseId } } : {}),
       });
       return { ok: false, status: 404, message: "Die Wiedervorlage wurde nicht gefunden." } as const;
     }
-    if (target.done_at === null) {
+    if (found.done_at === null) {
       await trx
         .updateTable("follow_ups")
         .set({ done_at: at })
-        .where("id", "=", followUpId)
+        .where("id", "=", found.id)
+        .where("case_id", "=", found.case_id)
         .where("done_at", "is", null)
         .where("case_id", "in", visible)
         .execute();
@@ -117,8 +122,8 @@ export async function completeFollowUp(
       objectType: "follow_up",
       objectId: followUpId,
       outcome: "allowed",
-      detail: { caseId: target.case_id, alreadyDone: target.done_at !== null },
+      detail: { caseId: found.case_id, alreadyDone: found.done_at !== null },
     });
-    return { ok: true, caseId: target.case_id, aktenzeichen: target.aktenzeichen, alreadyDone: target.done_at !== null };
+    return { ok: true, caseId: found.case_id, aktenzeichen: found.aktenzeichen, alreadyDone: found.done_at !== null };
   });
 }

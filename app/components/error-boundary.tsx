@@ -4,7 +4,10 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   400: { title: "Ungültige Anfrage", text: "Die Anfrage konnte nicht verarbeitet werden." },
   403: { title: "Keine Berechtigung", text: "Für diese Seite fehlt Ihnen die Berechtigung." },
   404: { title: "Seite nicht gefunden", text: "Die angeforderte Seite oder der Fall existiert nicht." },
+  405: { title: "Nicht unterstützt", text: "Diese Anfragemethode wird nicht unterstützt." },
   409: { title: "Zwischenzeitlich geändert", text: "Der Datensatz wurde inzwischen geändert." },
+  413: { title: "Zu umfangreich", text: "Die gesendeten Daten sind zu umfangreich." },
+  415: { title: "Datenformat nicht unterstützt", text: "Dieses Datenformat wird nicht angenommen." },
   429: { title: "Zu viele Anfragen", text: "Bitte warten Sie einen Moment und versuchen Sie es erneut." },
 };
 

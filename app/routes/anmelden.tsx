@@ -3,8 +3,9 @@ import { parseWithZod } from "@conform-to/zod";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { SIGN_IN_NOTICES, type SignInNotice, safeRedirect } from "~/auth.server";
+import { SIGN_IN_NOTICES, type SignInNotice } from "~/auth.server";
 import { FormErrors, TextField } from "~/components/forms";
+import { redirectTargetOf } from "~/guards.server";
 import { SECOND_FACTOR_PAGES } from "~/second-factor.server";
 import { ROLE_HOME } from "../../workflows/permissions";
 
@@ -42,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     username: submission.value.username,
     password: submission.value.password,
     address: context.clientAddress,
-    redirectTo: submission.value.redirectTo,
+    redirectTo: redirectTargetOf(request, context, submission.value.redirectTo),
   });
   if (result.ok === "second_factor") {
     throw redirect(SECOND_FACTOR_PAGES[result.purpose], { headers: { "Set-Cookie": result.cookie } });
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: result.status },
     );
   }
-  const target = safeRedirect(submission.value.redirectTo, ROLE_HOME[result.user.role]);
+  const target = redirectTargetOf(request, context, submission.value.redirectTo) ?? ROLE_HOME[result.user.role];
   throw redirect(target, { headers: { "Set-Cookie": result.cookie } });
 }
 

@@ -17,7 +17,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "read:today:own");
   const parsed = DoneSchema.safeParse(Object.fromEntries(await request.formData()));
   invariantResponse(parsed.success, "Ungültige Anfrage: unbekannte Aktion oder Wiedervorlage.");
-  const result = await completeFollowUp(context.db, user, parsed.data.followUpId);
+  const result = await completeFollowUp(context.db, user, { followUpId: parsed.data.followUpId, caseId: null });
   if (!result.ok) notFound();
   throw redirect(`/heute?erledigt=${encodeURIComponent(result.aktenzeichen)}`);
 }

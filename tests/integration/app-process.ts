@@ -1,26 +1,11 @@
 // The built app as a real server process (node_modules/.bin/tsx server.ts, as `npm run serve` runs it)
 // on 127.0.0.1 and a free port, for tests and benchmarks that need whole instances: several on one
 // database, or one whose database goes away. Its output is kept for assertions.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "./build";
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-/**
- * Builds the Remix app (build/ and public/build/), as `npm run build` does (vitest's NODE_ENV=test would
- * give a dev build). Called once per test run by global-setup.ts, never by test files (they run in parallel).
- */
-export function buildApp(): void {
-  const result = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 /** A port on 127.0.0.1 that was free a moment ago. */
 export async function freePort(): Promise<number> {

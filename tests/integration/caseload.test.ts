@@ -546,7 +546,7 @@ describe("Heute: due and overdue follow-ups", () => {
 
   test("marking done: 404 and an audit row 'denied' for another's follow-up, nothing changed", async () => {
     const foreign = await addFollowUp(c.own2.id, "2026-03-03");
-    const result = await completeFollowUp(db, actors.cm1, foreign);
+    const result = await completeFollowUp(db, actors.cm1, { followUpId: foreign, caseId: null });
     expect(result).toEqual({ ok: false, status: 404, message: "Die Wiedervorlage wurde nicht gefunden." });
     const row = await db.selectFrom("follow_ups").select("done_at").where("id", "=", foreign).executeTakeFirstOrThrow();
     expect(row.done_at).toBeNull();
@@ -557,7 +557,7 @@ describe("Heute: due and overdue follow-ups", () => {
       .where("object_id", "=", foreign)
       .execute();
     expect(audit).toEqual([{ outcome: "denied", actor_id: actors.cm1.id }]);
-    const missing = await completeFollowUp(db, actors.cm1, "00000000-0000-4000-8000-000000000000");
+    const missing = await completeFollowUp(db, actors.cm1, { followUpId: "00000000-0000-4000-8000-000000000000", caseId: null });
     expect(missing).toEqual(result);
   });
 
@@ -565,11 +565,11 @@ describe("Heute: due and overdue follow-ups", () => {
     const id = await addFollowUp(c.ratingen.id, "2026-03-04");
     expect((await listDueFollowUps(db, actors.cm1, { today: TODAY })).followUps.map((f) => f.id)).toContain(id);
     expect(await ids(actors.cm1, { followUp: "ueberfaellig" })).toContain(c.ratingen.id);
-    const done = await completeFollowUp(db, actors.cm1, id, new Date("2026-03-11T09:00:00Z"));
+    const done = await completeFollowUp(db, actors.cm1, { followUpId: id, caseId: null }, new Date("2026-03-11T09:00:00Z"));
     expect(done).toEqual({ ok: true, caseId: c.ratingen.id, aktenzeichen: c.ratingen.aktenzeichen, alreadyDone: false });
     expect((await listDueFollowUps(db, actors.cm1, { today: TODAY })).followUps.map((f) => f.id)).not.toContain(id);
     expect(await ids(actors.cm1, { followUp: "ueberfaellig" })).not.toContain(c.ratingen.id);
-    const again = await completeFollowUp(db, actors.cm1, id);
+    const again = await completeFollowUp(db, actors.cm1, { followUpId: id, caseId: null });
     expect(again).toMatchObject({ ok: true, alreadyDone: true });
     const row = await db.selectFrom("follow_ups").select("done_at").where("id", "=", id).executeTakeFirstOrThrow();
     expect(row.done_at?.toISOString()).toBe("2026-03-11T09:00:00.000Z");
@@ -584,6 +584,6 @@ describe("Heute: due and overdue follow-ups", () => {
 
   test("a deputy may mark a follow-up of the case they stand in for", async () => {
     const id = await addFollowUp(c.deputyOfCm1.id, "2026-03-10");
-    expect(await completeFollowUp(db, actors.cm1, id)).toMatchObject({ ok: true, caseId: c.deputyOfCm1.id });
+    expect(await completeFollowUp(db, actors.cm1, { followUpId: id, caseId: null })).toMatchObject({ ok: true, caseId: c.deputyOfCm1.id });
   });
 });

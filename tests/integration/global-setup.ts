@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
-import { buildApp } from "./app-process";
+import { ensureFreshBuild } from "./build";
 import { assertSafeDatabaseName, onServer, withDatabaseName } from "./db";
 
 const PREFIX = "kim_test_";
@@ -36,6 +36,7 @@ async function listDatabases(serverUrl: string, prefix: string): Promise<string[
 }
 
 export default async function setup(project: TestProject) {
+  ensureFreshBuild();
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     project.provide("testDatabaseKind", "pglite");
@@ -72,12 +73,6 @@ export default async function setup(project: TestProject) {
     await dropDatabases(serverUrl, [template]);
     throw error;
   }
-
-  // Tests that start real server processes (instances, secrets) need the built app: built once here,
-  // so no two test files build into build/ at the same time.
-  const buildStarted = Date.now();
-  buildApp();
-  console.log(`[integration] built the app for server-process tests in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`);
 
   project.provide("testDatabaseKind", "postgres");
   project.provide("testTemplateDatabase", template);

@@ -1,7 +1,8 @@
 // The second factor (TOTP) of a sign-in, against a real database: through app/auth.server.ts (as
 // server.ts hands it to every request) and, where cookies and redirects matter, through the routes
 // (/anmelden, /anmelden/code, /anmelden/zwei-faktor, the admin's user page).
-import type { AppLoadContext } from "@remix-run/node";
+import { pathToFileURL } from "node:url";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { action as userAction, loader as userLoader } from "~/routes/admin.benutzer.$userId";
@@ -24,6 +25,8 @@ import { generateTotpSecret, totpCode, totpStep } from "../../db/totp";
 import { findUserById, listUsers, updateUser } from "../../db/users";
 import { SECOND_FACTOR_ROLES } from "../../workflows/permissions";
 import type { Role } from "../../workflows/vocabulary";
+import { createRouteTable } from "~/edge-guard.server";
+import { buildFile } from "./build";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress, testSecretBox } from "./fixtures";
 
@@ -428,6 +431,9 @@ describe("the secret stays in its module", () => {
   });
 });
 
+// The app's pages, as the server knows them (redirect targets must be one of them).
+const routeTable = createRouteTable(((await import(/* @vite-ignore */ pathToFileURL(buildFile).href)) as ServerBuild).routes);
+
 describe("through the routes", () => {
   const origin = "http://localhost";
 
@@ -439,6 +445,7 @@ describe("through the routes", () => {
       config: { secureCookies: false },
       nonce: "test",
       clientAddress: newClientAddress(),
+      isAppPath: routeTable.isAppPath,
       getSession: () => (session ??= auth.getSession(cookieHeader)),
     } as unknown as AppLoadContext;
   }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest"
 import { generateSecretKey } from "../../db/secret-box";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../db/seed/demo-users";
 import { totpCode } from "../../db/totp";
-import { type AppProcess, root, signInWithCodeOver, startAppProcess } from "./app-process";
+import { type AppProcess, signInWithCodeOver, startAppProcess } from "./app-process";
+import { root } from "./build";
 import { type TestDatabase, createTestDatabase } from "./db";
 
 const onPostgres = inject("testDatabaseKind") === "postgres";
