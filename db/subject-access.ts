@@ -1,6 +1,6 @@
 // Art. 15 DSGVO: everything stored about one person, including to whom data was passed.
 import type { Kysely } from "kysely";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseFileReadableBy } from "./access";
 import type { Database } from "./schema";
 
 /**
@@ -12,7 +12,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
     .selectFrom("cases")
     .select("client_id")
     .where("id", "=", caseId)
-    .where((eb) => caseVisibleTo(eb, actor))
+    .where((eb) => caseFileReadableBy(eb, actor))
     .executeTakeFirst();
   if (!anchor) return undefined;
   const clientId = anchor.client_id;
@@ -56,7 +56,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
       "users.display_name as case_manager",
     ])
     .where("cases.client_id", "=", clientId)
-    .where((eb) => caseVisibleTo(eb, actor))
+    .where((eb) => caseFileReadableBy(eb, actor))
     .orderBy("cases.opened_at")
     .execute();
   const ids = cases.map((c) => c.id);

@@ -2,18 +2,23 @@ import type { Role } from "./vocabulary";
 
 /**
  * Permissions as strings: action:entity:access. "own" means cases assigned to the user or where the
- * user is named deputy; "any" means every case (coordinators supervise). The database queries scope
- * by the same rule, so hiding a button is never the only protection.
+ * user is named deputy; "org" means every case of the user's organisation (Teamleitung); "any" means
+ * every case the organisations' agreements let the coordination see (coordinators supervise). The
+ * database queries scope by the same rule (db/access.ts), so hiding a button is never the only protection.
  */
 export const PERMISSIONS = [
   "read:case:own",
+  "read:case:org",
   "read:case:any",
   "write:case:own",
   "write:case:any",
   "create:case:own",
+  "assign:case:org",
   "assign:case:any",
   "read:today:own",
+  "read:team:org",
   "read:team:any",
+  "manage:organisations:any",
   "read:report:aggregate",
   "read:report:detail",
   "create:finding:own",
@@ -34,6 +39,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "create:finding:own",
     "read:statechart:any",
   ],
+  team_lead: ["read:case:org", "assign:case:org", "read:team:org", "read:statechart:any"],
   coordinator: [
     "read:case:any",
     "write:case:any",
@@ -49,16 +55,27 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:statechart:any",
   ],
   steering: ["read:report:aggregate", "read:statechart:any"],
-  admin: ["manage:users:any"],
+  admin: ["manage:users:any", "manage:organisations:any"],
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
 
+/** May assign and transfer cases: coordinators any they see, a Teamleitung within their organisation. */
+export function mayAssignCases(role: Role): boolean {
+  return hasPermission(role, "assign:case:any") || hasPermission(role, "assign:case:org");
+}
+
+/** May see the team overview (caseload per case manager): coordinators all, a Teamleitung their organisation. */
+export function mayReadTeam(role: Role): boolean {
+  return hasPermission(role, "read:team:any") || hasPermission(role, "read:team:org");
+}
+
 /** The page each role lands on after sign-in. */
 export const ROLE_HOME: Record<Role, string> = {
   case_manager: "/faelle",
+  team_lead: "/team",
   coordinator: "/team",
   steering: "/berichte",
   admin: "/admin/benutzer",
