@@ -25,3 +25,4 @@ export * from "../db/follow-ups";
 export * from "../db/referral-service";
 export * from "../db/write-result";
 export * from "../db/subject-access";
+export * from "../db/organisations";

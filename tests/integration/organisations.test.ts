@@ -11,6 +11,7 @@ import type { Database } from "../../db/schema";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import type { SessionUser } from "../../app/auth.server";
 import { action as caseAction, loader as caseLoader } from "../../app/routes/faelle.$caseId";
+import { action as agreementAction } from "../../app/routes/admin.organisationen";
 import { loader as listLoader } from "../../app/routes/faelle._index";
 import { loader as teamLoader } from "../../app/routes/team";
 import { action as queueAction, loader as queueLoader } from "../../app/routes/warteschlange";
@@ -378,3 +379,35 @@ describe("lists and the team overview", () => {
 });
 
 
+
+describe("the agreement, set by the admin per organisation", () => {
+  test("only the admin changes it (audited); bad input 400 with a German message; effective on the next request", async () => {
+    const diakonie = await organisationId("Diakonie");
+    const { caseId } = await openTestCase(db, actor("cmA"));
+    await db.updateTable("cases").set({ case_manager_id: null, organisation_id: diakonie }).where("id", "=", caseId).execute();
+    const post = (who: Who, fields: Record<string, string>) =>
+      call(() =>
+        agreementAction({
+          request: new Request("http://localhost/admin/organisationen", { method: "POST", body: new URLSearchParams(fields) }),
+          context: contextFor(who),
+          params: {},
+        }),
+      );
+    expect((await post("coordinator", { organisationId: String(diakonie), access: "voll" })).status).toBe(403);
+    const bad = await post("admin", { organisationId: String(diakonie), access: "alles" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("Bitte wählen Sie eine der Vereinbarungen aus.");
+    expect((await post("admin", { organisationId: "999999", access: "voll" })).status).toBe(404);
+    expect((await openFile("coordinator", caseId)).body).toMatchObject({ pseudonymised: false });
+
+    expect((await post("admin", { organisationId: String(diakonie), access: "pseudonymisiert" })).status).toBe(200);
+    expect((await openFile("coordinator", caseId)).body).toMatchObject({ pseudonymised: true, client: { lastName: "" } });
+    expect((await post("admin", { organisationId: String(diakonie), access: "aggregiert" })).status).toBe(200);
+    expect((await openFile("coordinator", caseId)).status).toBe(404);
+    expect(await auditRows(db, { action: "organisation.coordination_access", objectId: String(diakonie) })).toEqual([
+      expect.objectContaining({ outcome: "allowed", detail: { from: "voll", to: "pseudonymisiert" } }),
+      expect.objectContaining({ outcome: "allowed", detail: { from: "pseudonymisiert", to: "aggregiert" } }),
+    ]);
+    await post("admin", { organisationId: String(diakonie), access: "voll" });
+  });
+});
