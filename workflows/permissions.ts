@@ -82,10 +82,11 @@ export const ROLE_HOME: Record<Role, string> = {
 };
 
 /**
- * Roles that must sign in with a second factor (TOTP): who steers all cases or administers accounts.
+ * Roles that must sign in with a second factor (TOTP): who reads many cases (a Teamleitung their
+ * organisation's, the coordination the site's) or administers accounts.
  * Other roles need it only once they have set one up.
  */
-export const SECOND_FACTOR_ROLES: readonly Role[] = ["coordinator", "admin"];
+export const SECOND_FACTOR_ROLES: readonly Role[] = ["team_lead", "coordinator", "admin"];
 
 export function requiresSecondFactor(role: Role): boolean {
   return SECOND_FACTOR_ROLES.includes(role);

@@ -88,7 +88,7 @@ afterAll(async () => {
 
 describe("who needs a second factor", () => {
   test("coordinators and admins; case managers and steering only once they have set one up", () => {
-    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator"]);
+    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator", "team_lead"]);
   });
 
   test("a case manager without a factor signs in with the password alone, as before", async () => {
