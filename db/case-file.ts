@@ -7,7 +7,7 @@ import {
   ageOnDate,
   restoreCaseSnapshot,
 } from "../workflows/case-machine";
-import { mayAssignCases } from "../workflows/permissions";
+import { hasPermission, mayAssignCases } from "../workflows/permissions";
 import {
   type ReferralEventType,
   allowedReferralEvents,
@@ -243,10 +243,11 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
     db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
     db
       .selectFrom("users")
-      .select(["id", "display_name", "organisation_id"])
-      .where("role", "=", "case_manager")
-      .where("active", "=", true)
-      .orderBy("display_name")
+      .innerJoin("organisations", "organisations.id", "users.organisation_id")
+      .select(["users.id", "users.display_name", "users.organisation_id", "organisations.name as organisation_name"])
+      .where("users.role", "=", "case_manager")
+      .where("users.active", "=", true)
+      .orderBy("users.display_name")
       .execute(),
     Promise.all(
       (["umf", "geduldete_identitaet", "neuzugewanderte_erhoeht"] as const).map(async (code) => {
@@ -255,13 +256,19 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
       }),
     ),
   ]);
-  // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only.
+  // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
+  // the coordination may also transfer to another organisation (with consent or a legal basis).
   const others = caseManagers.filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation);
+  const elsewhere = hasPermission(actor.role, "assign:case:any")
+    ? caseManagers.filter((u) => u.organisation_id !== caseOrganisation)
+    : [];
   return {
     partners,
     municipalities,
     deputyCandidates: others.map((u) => ({ id: u.id, name: u.display_name })),
-    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name })) : [],
+    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: null })) : [],
+    /** Case managers of other organisations (coordinators only): a transfer there needs a basis. */
+    otherOrganisationTargets: elsewhere.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name })),
     targetGroups: definitions.filter((d): d is { code: TargetGroup; version: number } => d !== null),
   };
 }

@@ -23,7 +23,7 @@ import {
   type Role,
   type TargetGroup,
 } from "../workflows/vocabulary";
-import { type Actor, caseContentWritableBy, caseVisibleTo, checkCaseManagerFor } from "./access";
+import { type Actor, CASE_MANAGER_REFUSALS, caseContentWritableBy, caseVisibleTo, checkCaseManagerFor } from "./access";
 import { writeAudit } from "./audit";
 import type { ClientChanges } from "./clients";
 import type { Database } from "./schema";
@@ -106,7 +106,6 @@ export type OrganisationTransferBasis =
 export const CROSS_ORGANISATION_MESSAGES = {
   needsBasis:
     "Die Übergabe an einen anderen Träger braucht die Einwilligung der Klient*in für diesen Träger (oder eine von der Koordination dokumentierte Rechtsgrundlage).",
-  notPermitted: "Fälle an einen anderen Träger übergeben kann nur die Koordination.",
   deputyFirst: "Bitte entfernen Sie zuerst die Vertretung: Sie gehört zum bisherigen Träger.",
 } as const;
 
@@ -135,17 +134,11 @@ async function checkNamedCaseManager(
     return found.ok ? null : refuse(found.message);
   }
   if (command.type !== "TRANSFER") return null;
-  const crossing = basis !== undefined && actor.role !== "system";
-  const found = await checkCaseManagerFor(trx, {
-    userId: command.toCaseManagerId,
-    organisationId: crossing ? null : row.organisation_id,
-    purpose: "transfer",
-  });
+  const found = await checkCaseManagerFor(trx, { userId: command.toCaseManagerId, organisationId: null, purpose: "transfer" });
   if (!found.ok) return refuse(found.message);
   if (found.organisationId === row.organisation_id) return { organisationId: found.organisationId };
-  if (actor.role === "system" || !hasPermission(actor.role, "assign:case:any")) {
-    return refuse(CROSS_ORGANISATION_MESSAGES.notPermitted);
-  }
+  // another organisation: only the coordination, with the client's consent or a legal basis
+  if (actor.role === "system" || !hasPermission(actor.role, "assign:case:any")) return refuse(CASE_MANAGER_REFUSALS.transfer);
   if (!basis) return refuse(CROSS_ORGANISATION_MESSAGES.needsBasis);
   if (row.deputy_id !== null) return refuse(CROSS_ORGANISATION_MESSAGES.deputyFirst);
   return { organisationId: found.organisationId };

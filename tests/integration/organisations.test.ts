@@ -207,11 +207,18 @@ describe("the one check for every user id a form names", () => {
 
   test("TRANSFER in the client file: coordinator and Teamleitung only within the case's organisation", async () => {
     const { caseId } = await openTestCase(db, actor("cmA"));
+    // to another organisation: the Teamleitung never, the coordination not without a basis
+    const expected = { coordinator: CROSS_ORGANISATION_MESSAGES.needsBasis, leadA: CASE_MANAGER_REFUSALS.transfer };
     for (const who of ["coordinator", "leadA"] as const) {
       const refused = await postCase(who, caseId, { intent: "TRANSFER", toCaseManagerId: users.cmB.id });
       expect(refused.status).toBe(422);
-      expect(JSON.stringify(refused.body)).toContain(CASE_MANAGER_REFUSALS.transfer);
+      expect(JSON.stringify(refused.body)).toContain(expected[who]);
       expect((await caseRow(caseId)).case_manager_id).toBe(users.cmA.id);
+    }
+    for (const who of ["coordinator", "leadA"] as const) {
+      const refused = await postCase(who, caseId, { intent: "TRANSFER", toCaseManagerId: users.admin.id });
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(refused.body)).toContain(CASE_MANAGER_REFUSALS.transfer);
     }
     // the Teamleitung of another organisation does not even see the case
     expect((await postCase("leadB", caseId, { intent: "TRANSFER", toCaseManagerId: users.cmB.id })).status).toBe(404);
@@ -275,10 +282,11 @@ describe("the one check for every user id a form names", () => {
           params: {},
         }),
       );
+    const expected = { coordinator: CROSS_ORGANISATION_MESSAGES.needsBasis, leadA: CASE_MANAGER_REFUSALS.transfer };
     for (const who of ["coordinator", "leadA"] as const) {
       const refused = await assign(who, users.cmB.id);
       expect(refused.status).toBe(422);
-      expect(JSON.stringify(refused.body)).toContain(CASE_MANAGER_REFUSALS.transfer);
+      expect(JSON.stringify(refused.body)).toContain(expected[who]);
     }
     expect((await assign("coordinator", users.admin.id)).status).toBe(422);
     expect((await assign("leadB", users.cmB.id)).status).toBe(404);
@@ -302,9 +310,9 @@ describe("transfer to another organisation (Fallübergabe an einen anderen Träg
         ...(basis ? { organisationTransfer: basis } : {}),
       });
     const noBasis = await transfer(actor("coordinator"));
-    expect(noBasis).toMatchObject({ ok: false, status: 422 });
+    expect(noBasis).toMatchObject({ ok: false, status: 422, message: CROSS_ORGANISATION_MESSAGES.needsBasis });
     const byLead = await transfer(actor("leadA"), { consentGivenOn: "2026-11-30", consentGivenBy: "klient" });
-    expect(byLead).toMatchObject({ ok: false, status: 422, message: CROSS_ORGANISATION_MESSAGES.notPermitted });
+    expect(byLead).toMatchObject({ ok: false, status: 422, message: CASE_MANAGER_REFUSALS.transfer });
     expect(await db.selectFrom("organisation_transfers").selectAll().where("case_id", "=", caseId).execute()).toEqual([]);
 
     const done = await transfer(actor("coordinator"), { consentGivenOn: "2026-11-30", consentGivenBy: "klient" });
@@ -329,6 +337,33 @@ describe("transfer to another organisation (Fallübergabe an einen anderen Träg
     expect((await openFile("cmB", caseId)).status).toBe(200);
     // now in a "pseudonymisiert" organisation: the coordination sees it without the name
     expect((await openFile("coordinator", caseId)).body).toMatchObject({ pseudonymised: true, client: { lastName: "" } });
+  });
+});
+
+describe("transfer to another organisation through the client file", () => {
+  test("the coordination is offered other organisations' case managers and must give a complete basis; a Teamleitung is not", async () => {
+    const { caseId } = await openTestCase(db, actor("cmA"));
+    const asLead = (await openFile("leadA", caseId)).body as { options: { otherOrganisationTargets: unknown[]; transferTargets: { id: string }[] } };
+    expect(asLead.options.otherOrganisationTargets).toEqual([]);
+    expect(asLead.options.transferTargets.map((u) => u.id)).not.toContain(users.cmB.id);
+    const asCoordinator = (await openFile("coordinator", caseId)).body as { options: { otherOrganisationTargets: { id: string }[] } };
+    expect(asCoordinator.options.otherOrganisationTargets.map((u) => u.id)).toContain(users.cmB.id);
+
+    const base = { intent: "TRANSFER", toCaseManagerId: users.cmB.id };
+    const none = await postCase("coordinator", caseId, base);
+    expect(none.status).toBe(422);
+    expect(JSON.stringify(none.body)).toContain(CROSS_ORGANISATION_MESSAGES.needsBasis);
+    const incomplete = await postCase("coordinator", caseId, { ...base, basis: "einwilligung", consentGivenBy: "klient" });
+    expect(incomplete.status).toBe(422);
+    expect(JSON.stringify(incomplete.body)).toContain("Bitte Datum der Einwilligung");
+    expect((await caseRow(caseId)).case_manager_id).toBe(users.cmA.id);
+
+    const done = await postCase("coordinator", caseId, { ...base, basis: "rechtsgrundlage", legalBasis: "§ 69 Abs. 1 Nr. 1 SGB X" });
+    expect(done.status).toBeGreaterThanOrEqual(300);
+    expect(await caseRow(caseId)).toMatchObject({ case_manager_id: users.cmB.id, organisation_id: users.cmB.organisationId });
+    expect(
+      await db.selectFrom("organisation_transfers").select(["legal_basis", "consent_given_on"]).where("case_id", "=", caseId).execute(),
+    ).toEqual([{ legal_basis: "§ 69 Abs. 1 Nr. 1 SGB X", consent_given_on: null }]);
   });
 });
 
