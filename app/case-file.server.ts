@@ -2,7 +2,7 @@
 // ok, or a refusal with status and German message. Case events go to applyCaseEvent (the only writer
 // of case state); personal data, referrals, consents and follow-ups to their own services.
 import type { Kysely } from "kysely";
-import type { CaseCommand, CaseEventDetails } from "../db/case-service";
+import type { ApplyCaseEventInput, CaseCommand, CaseEventDetails } from "../db/case-service";
 import type { Database } from "../db/schema";
 import type { CasePhase } from "../workflows/vocabulary";
 import {
@@ -19,6 +19,29 @@ import {
   updateClient,
 } from "./db.server";
 import type { CaseFileValue } from "./schemas/case-file";
+
+export const INCOMPLETE_BASIS_MESSAGES = {
+  einwilligung: "Bitte Datum der Einwilligung und wer eingewilligt hat angeben.",
+  rechtsgrundlage: "Bitte die Rechtsgrundlage angeben.",
+} as const;
+
+/**
+ * The basis a TRANSFER form carries for a transfer to another organisation: none chosen, a complete
+ * one, or the German message for an incomplete one (nothing is written then).
+ */
+function organisationTransferOf(
+  value: Extract<CaseEventValue, { intent: "TRANSFER" }>,
+): Pick<ApplyCaseEventInput, "organisationTransfer"> | { incomplete: string } {
+  if (value.basis === "einwilligung") {
+    return value.consentGivenOn && value.consentGivenBy
+      ? { organisationTransfer: { consentGivenOn: value.consentGivenOn, consentGivenBy: value.consentGivenBy } }
+      : { incomplete: INCOMPLETE_BASIS_MESSAGES.einwilligung };
+  }
+  if (value.basis === "rechtsgrundlage") {
+    return value.legalBasis ? { organisationTransfer: { legalBasis: value.legalBasis } } : { incomplete: INCOMPLETE_BASIS_MESSAGES.rechtsgrundlage };
+  }
+  return {};
+}
 
 export type CaseFileOutcome =
   | { ok: true; stillVisible: boolean }
@@ -200,7 +223,15 @@ export async function performCaseFileIntent(
     }
     default: {
       const { command, details } = toCaseCommand(value);
-      const result = await applyCaseEvent(db, actor, { caseId, expectedRowVersion: value.rowVersion, command, details });
+      const basis = value.intent === "TRANSFER" ? organisationTransferOf(value) : {};
+      if ("incomplete" in basis) return refused({ status: 422, reason: "guard_failed", message: basis.incomplete });
+      const result = await applyCaseEvent(db, actor, {
+        caseId,
+        expectedRowVersion: value.rowVersion,
+        command,
+        details,
+        ...basis,
+      });
       if (!result.ok) {
         const message = result.reason === "stale" ? STALE_MESSAGE : result.message;
         return refused({ ...result, message }, result.currentPhase);

@@ -27,3 +27,4 @@ export * from "../db/write-result";
 export * from "../db/subject-access";
 export * from "../db/health";
 export * from "../db/audit-log";
+export * from "../db/organisations";

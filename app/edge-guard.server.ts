@@ -22,8 +22,18 @@ import { REFUSALS, REFUSAL_PATH, type RefusalReason } from "./refusals";
 /** The largest form body accepted (the longest form, the personal data, is a few kB). */
 export const BODY_LIMIT = 256 * 1024;
 
-/** Multi-line fields (textareas): the only ones where tab and line breaks are allowed. */
-export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(["note", "reason", "description", "scope", "address"]);
+/**
+ * Multi-line fields (textareas): the only ones where tab and line breaks are allowed. Every textarea of
+ * the app must be listed (app/edge-guard.server.test.ts reads them from the sources).
+ */
+export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  "note",
+  "reason",
+  "description",
+  "scope",
+  "address",
+  "legalBasis",
+]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_INT4 = 2_147_483_647;

@@ -14,6 +14,11 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/faelle/neu", label: "Neue Aufnahme" },
     { to: "/huerden", label: "Strukturelle Hürden" },
   ],
+  team_lead: [
+    { to: "/team", label: "Teamübersicht" },
+    { to: "/faelle", label: "Fälle der Organisation", end: true },
+    { to: "/warteschlange", label: "Nicht zugewiesen" },
+  ],
   coordinator: [
     { to: "/team", label: "Teamübersicht" },
     { to: "/faelle", label: "Alle Fälle", end: true },
@@ -24,6 +29,9 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/berichte", label: "Berichte" },
   ],
   steering: [{ to: "/berichte", label: "Berichte" }],
-  admin: [{ to: "/admin/benutzer", label: "Benutzer" }],
+  admin: [
+    { to: "/admin/benutzer", label: "Benutzer" },
+    { to: "/admin/organisationen", label: "Organisationen" },
+  ],
   data_protection: [{ to: "/protokoll", label: "Zugriffsprotokoll" }],
 };

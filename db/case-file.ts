@@ -1,13 +1,13 @@
 // The client file (Fallakte): everything the page /faelle/:caseId shows, loaded in one call, scoped by
 // caseVisibleTo and audited ("case.read" allowed or denied). Nothing here changes a case.
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import {
   type CaseEventType,
   allowedCaseEvents,
   ageOnDate,
   restoreCaseSnapshot,
 } from "../workflows/case-machine";
-import { hasPermission } from "../workflows/permissions";
+import { hasPermission, mayAssignCases } from "../workflows/permissions";
 import {
   type ReferralEventType,
   allowedReferralEvents,
@@ -15,7 +15,7 @@ import {
   restoreReferralSnapshot,
 } from "../workflows/referral-machine";
 import type { CasePhase, TargetGroup } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
 import { berlinDate, currentDefinition } from "./case-service";
 import type { Database } from "./schema";
@@ -25,13 +25,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Case events the client file offers as forms. FLAG_RECLASSIFICATION is raised by the daily job only;
- * TRANSFER needs "assign:case:any" (coordinators).
+ * TRANSFER needs an assign permission (coordinators, Teamleitung), as does SET_DEPUTY for someone who
+ * may not write the case's content (`writable`, caseContentWritableBy); every other step needs `writable`.
  */
-export function offeredCaseEvents(allowed: readonly CaseEventType[], actor: Actor): OfferedCaseEventType[] {
+export function offeredCaseEvents(
+  allowed: readonly CaseEventType[],
+  actor: Actor,
+  writable = true,
+): OfferedCaseEventType[] {
   return allowed.filter((type): type is OfferedCaseEventType => {
     if (type === "FLAG_RECLASSIFICATION") return false;
-    if (type === "TRANSFER") return hasPermission(actor.role, "assign:case:any");
-    return true;
+    if (type === "TRANSFER") return mayAssignCases(actor.role);
+    if (type === "SET_DEPUTY") return writable || mayAssignCases(actor.role);
+    return writable;
   });
 }
 
@@ -67,6 +73,9 @@ function findVisibleCase(db: Kysely<Database>, actor: Actor, caseId: string) {
       "cases.reclassification_required",
       "cases.case_manager_id",
       "cases.deputy_id",
+      "cases.organisation_id",
+      sql<boolean>`${pseudonymisedFor(actor)}`.as("pseudonymised"),
+      (eb) => sql<boolean>`${caseContentWritableBy(eb, actor)}`.as("writable"),
       "cm.display_name as case_manager_name",
       "cm.organisation_id as case_manager_organisation_id",
       "deputy.display_name as deputy_name",
@@ -227,21 +236,18 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
 }
 
 async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase, today: string) {
-  const canTransfer = hasPermission(actor.role, "assign:case:any");
-  const deputyOrganisation =
-    row.case_manager_organisation_id ??
-    (await db.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirst())
-      ?.organisation_id ??
-    null;
+  const canTransfer = mayAssignCases(actor.role);
+  const caseOrganisation = row.organisation_id;
   const [partners, municipalities, caseManagers, definitions] = await Promise.all([
     db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
     db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
     db
       .selectFrom("users")
-      .select(["id", "display_name", "organisation_id"])
-      .where("role", "=", "case_manager")
-      .where("active", "=", true)
-      .orderBy("display_name")
+      .innerJoin("organisations", "organisations.id", "users.organisation_id")
+      .select(["users.id", "users.display_name", "users.organisation_id", "organisations.name as organisation_name"])
+      .where("users.role", "=", "case_manager")
+      .where("users.active", "=", true)
+      .orderBy("users.display_name")
       .execute(),
     Promise.all(
       (["umf", "geduldete_identitaet", "neuzugewanderte_erhoeht"] as const).map(async (code) => {
@@ -250,14 +256,19 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
       }),
     ),
   ]);
-  const others = caseManagers.filter((u) => u.id !== row.case_manager_id);
+  // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
+  // the coordination may also transfer to another organisation (with consent or a legal basis).
+  const others = caseManagers.filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation);
+  const elsewhere = hasPermission(actor.role, "assign:case:any")
+    ? caseManagers.filter((u) => u.organisation_id !== caseOrganisation)
+    : [];
   return {
     partners,
     municipalities,
-    deputyCandidates: others
-      .filter((u) => u.organisation_id === deputyOrganisation)
-      .map((u) => ({ id: u.id, name: u.display_name })),
-    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name })) : [],
+    deputyCandidates: others.map((u) => ({ id: u.id, name: u.display_name })),
+    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: null })) : [],
+    /** Case managers of other organisations (coordinators only): a transfer there needs a basis. */
+    otherOrganisationTargets: elsewhere.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name })),
     targetGroups: definitions.filter((d): d is { code: TargetGroup; version: number } => d !== null),
   };
 }
@@ -324,11 +335,13 @@ export async function loadCaseFile(
     ),
   }));
 
-  return {
+  const file = {
     now,
     today,
     /** Who is looking (the page hides what the server would refuse anyway). */
-    viewer: { role: actor.role },
+    viewer: { role: actor.role, mayWrite: row.writable === true },
+    /** Personal data and free text left out (coordination, agreement "pseudonymisiert"). */
+    pseudonymised: row.pseudonymised === true,
     case: {
       id: row.id,
       state: row.state as CasePhase,
@@ -378,7 +391,7 @@ export async function loadCaseFile(
       address: row.address,
     },
     /** The case events offered as forms now: the statechart's allowed events, minus what this actor may not do. */
-    allowedEvents: offeredCaseEvents(allowedCaseEvents(snapshot, now), actor),
+    allowedEvents: offeredCaseEvents(allowedCaseEvents(snapshot, now), actor, row.writable === true),
     assessments: sections.assessments.map((a) => ({ ...a, assessed_at: iso(a.assessed_at) as string })),
     goals: sections.goals.map((g) => ({ ...g, agreed_at: iso(g.agreed_at) as string, evaluated_at: iso(g.evaluated_at) })),
     referrals,
@@ -394,6 +407,58 @@ export async function loadCaseFile(
     timeline: sections.events.map((e) => ({ ...e, occurred_at: iso(e.occurred_at) as string })),
     options: options_,
   };
+  return file.pseudonymised ? pseudonymiseCaseFile(file) : file;
+}
+
+/**
+ * The client file without name, birth date (and age), contact data and every free text: what the
+ * coordination sees of an organisation whose agreement is "pseudonymisiert". Aktenzeichen, phase,
+ * target group, dates, codes and counts stay.
+ */
+function pseudonymiseCaseFile<F extends CaseFileShape>(file: F): F {
+  return {
+    ...file,
+    case: { ...file.case, pauseReason: null, closureNote: null },
+    client: {
+      ...file.client,
+      firstName: "",
+      lastName: "",
+      birthDate: null,
+      birthDateEstimated: false,
+      age: null,
+      phone: null,
+      email: null,
+      address: null,
+    },
+    assessments: file.assessments.map((a) => ({ ...a, note: null })),
+    goals: file.goals.map((g) => ({ ...g, title: "", description: null, evaluation_note: null })),
+    referrals: file.referrals.map((r) => ({ ...r, note: null, decline_reason: null, legal_basis: null, goal_title: null })),
+    contacts: file.contacts.map((c) => ({ ...c, note: null })),
+    followUps: file.followUps.map((f) => ({ ...f, note: "" })),
+    consents: file.consents.map((c) => ({ ...c, scope: "", given_by_name: null })),
+    identitySteps: file.identitySteps.map((i) => ({ ...i, note: null })),
+  };
 }
 
 export type CaseFile = NonNullable<Awaited<ReturnType<typeof loadCaseFile>>>;
+
+interface CaseFileShape {
+  case: { pauseReason: unknown; closureNote: unknown };
+  client: {
+    firstName: string;
+    lastName: string;
+    birthDate: string | null;
+    birthDateEstimated: boolean;
+    age: number | null;
+    phone: string | null;
+    email: string | null;
+    address: string | null;
+  };
+  assessments: { note: string | null }[];
+  goals: { title: string; description: string | null; evaluation_note: string | null }[];
+  referrals: { note: string | null; decline_reason: string | null; legal_basis: string | null; goal_title: string | null }[];
+  contacts: { note: string | null }[];
+  followUps: { note: string }[];
+  consents: { scope: string; given_by_name: string | null }[];
+  identitySteps: { note: string | null }[];
+}

@@ -12,17 +12,18 @@ import {
   phaseOf,
   restoreCaseSnapshot,
 } from "../workflows/case-machine";
-import { hasPermission } from "../workflows/permissions";
+import { hasPermission, mayAssignCases } from "../workflows/permissions";
 import type { ClassificationFacts, TargetGroupDefinition, TargetGroupRules } from "../workflows/target-groups";
 import {
   CASE_PHASES,
   type CasePhase,
+  type ConsentGiver,
   type ContactType,
   type ReferralSource,
   type Role,
   type TargetGroup,
 } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, CASE_MANAGER_REFUSALS, caseContentWritableBy, caseVisibleTo, checkCaseManagerFor } from "./access";
 import { writeAudit } from "./audit";
 import type { ClientChanges } from "./clients";
 import type { Database } from "./schema";
@@ -82,10 +83,65 @@ function actorRole(actor: ServiceActor): Role | null {
   return actor.role === "system" ? null : actor.role;
 }
 
-function mayWrite(actor: ServiceActor, command: CaseCommand): boolean {
+/**
+ * May the actor ask for this step on a case they can see? `writable` is caseContentWritableBy for the
+ * locked row. Transfers need an assign permission (coordinators, Teamleitung); naming a deputy is
+ * content work of the case manager or an assignment; everything else is content work.
+ */
+function mayWrite(actor: ServiceActor, command: CaseCommand, writable: boolean): boolean {
   if (actor.role === "system") return command.type === "FLAG_RECLASSIFICATION";
-  if (command.type === "TRANSFER") return hasPermission(actor.role, "assign:case:any");
-  return hasPermission(actor.role, "write:case:own") || hasPermission(actor.role, "write:case:any");
+  if (command.type === "TRANSFER") return mayAssignCases(actor.role);
+  if (command.type === "SET_DEPUTY") return writable || mayAssignCases(actor.role);
+  return writable;
+}
+
+/**
+ * The basis of a transfer to a case manager of another organisation (Fallübergabe an einen anderen
+ * Träger): the client's consent to that organisation, or a legal basis a coordinator documents.
+ */
+export type OrganisationTransferBasis =
+  | { consentGivenOn: string; consentGivenBy: ConsentGiver }
+  | { legalBasis: string };
+
+export const CROSS_ORGANISATION_MESSAGES = {
+  needsBasis:
+    "Die Übergabe an einen anderen Träger braucht die Einwilligung der Klient*in für diesen Träger (oder eine von der Koordination dokumentierte Rechtsgrundlage).",
+  deputyFirst: "Bitte entfernen Sie zuerst die Vertretung: Sie gehört zum bisherigen Träger.",
+} as const;
+
+type Refusal = Extract<ApplyCaseEventResult, { ok: false }>;
+
+/**
+ * Checks the user a TRANSFER or SET_DEPUTY names (checkCaseManagerFor, db/access.ts) against the
+ * case's organisation. Returns a 422 refusal, the target's organisation for a transfer, or null.
+ */
+async function checkNamedCaseManager(
+  trx: Transaction<Database>,
+  actor: ServiceActor,
+  row: { organisation_id: number; row_version: number; deputy_id: string | null },
+  command: CaseCommand,
+  basis: OrganisationTransferBasis | undefined,
+): Promise<Refusal | { organisationId: number } | null> {
+  const refuse = (message: string): Refusal => ({
+    ok: false,
+    status: 422,
+    reason: "guard_failed",
+    message,
+    currentRowVersion: row.row_version,
+  });
+  if (command.type === "SET_DEPUTY" && command.deputyId !== null) {
+    const found = await checkCaseManagerFor(trx, { userId: command.deputyId, organisationId: row.organisation_id, purpose: "deputy" });
+    return found.ok ? null : refuse(found.message);
+  }
+  if (command.type !== "TRANSFER") return null;
+  const found = await checkCaseManagerFor(trx, { userId: command.toCaseManagerId, organisationId: null, purpose: "transfer" });
+  if (!found.ok) return refuse(found.message);
+  if (found.organisationId === row.organisation_id) return { organisationId: found.organisationId };
+  // another organisation: only the coordination, with the client's consent or a legal basis
+  if (actor.role === "system" || !hasPermission(actor.role, "assign:case:any")) return refuse(CASE_MANAGER_REFUSALS.transfer);
+  if (!basis) return refuse(CROSS_ORGANISATION_MESSAGES.needsBasis);
+  if (row.deputy_id !== null) return refuse(CROSS_ORGANISATION_MESSAGES.deputyFirst);
+  return { organisationId: found.organisationId };
 }
 
 /** The definition of a target group valid on a date: the highest version whose valid_from has passed. */
@@ -256,6 +312,8 @@ export interface ApplyCaseEventInput {
   details?: CaseEventDetails;
   /** When the event happened; defaults to now. */
   at?: string;
+  /** Only for a TRANSFER to another organisation: the client's consent or a documented legal basis. */
+  organisationTransfer?: OrganisationTransferBasis;
 }
 
 /**
@@ -281,6 +339,9 @@ export async function applyCaseEvent(
         "opened_at",
         "referral_source",
         "increased_need_documented",
+        "organisation_id",
+        "deputy_id",
+        (eb) => sql<boolean>`${actor.role === "system" ? eb.lit(true) : caseContentWritableBy(eb, actor as Actor)}`.as("writable"),
       ])
       .where("id", "=", input.caseId)
       .$if(actor.role !== "system", (qb) => qb.where((eb) => caseVisibleTo(eb, actor as Actor)))
@@ -289,7 +350,7 @@ export async function applyCaseEvent(
     if (!row) {
       return { ok: false, status: 404, reason: "not_found", message: "Der Fall wurde nicht gefunden." };
     }
-    if (!mayWrite(actor, input.command)) {
+    if (!mayWrite(actor, input.command, row.writable === true)) {
       return {
         ok: false,
         status: 403,
@@ -309,6 +370,8 @@ export async function applyCaseEvent(
         currentPhase: row.state,
       };
     }
+    const named = await checkNamedCaseManager(trx, actor, row, input.command, input.organisationTransfer);
+    if (named && "ok" in named) return named;
     const built = await buildEvent(trx, row, input.command, at);
     if ("error" in built) {
       return { ok: false, status: 422, reason: "guard_failed", message: built.error, currentRowVersion: row.row_version };
@@ -340,6 +403,9 @@ export async function applyCaseEvent(
       .where("id", "=", row.id)
       .execute();
     await writeEventRecords(trx, row.id, built.event, input.details ?? {}, actor);
+    if (named && named.organisationId !== row.organisation_id && input.organisationTransfer) {
+      await recordOrganisationTransfer(trx, actor, row, named.organisationId, input.organisationTransfer);
+    }
     const { type, ...payload } = built.event;
     const inserted = await trx
       .insertInto("case_events")
@@ -380,6 +446,41 @@ export async function applyCaseEvent(
   return outcome;
 }
 
+/** The record and audit row of a transfer to another organisation (the case row moved by trigger). */
+async function recordOrganisationTransfer(
+  trx: Transaction<Database>,
+  actor: ServiceActor,
+  row: { id: string; organisation_id: number },
+  toOrganisationId: number,
+  basis: OrganisationTransferBasis,
+) {
+  await trx
+    .insertInto("organisation_transfers")
+    .values({
+      case_id: row.id,
+      from_organisation_id: row.organisation_id,
+      to_organisation_id: toOrganisationId,
+      consent_given_on: "consentGivenOn" in basis ? basis.consentGivenOn : null,
+      consent_given_by: "consentGivenBy" in basis ? basis.consentGivenBy : null,
+      legal_basis: "legalBasis" in basis ? basis.legalBasis : null,
+      recorded_by: actorId(actor),
+    })
+    .execute();
+  await writeAudit(trx, {
+    actorId: actorId(actor),
+    actorRole: actorRole(actor),
+    action: "case.transfer_organisation",
+    objectType: "case",
+    objectId: row.id,
+    outcome: "allowed",
+    detail: {
+      from: row.organisation_id,
+      to: toOrganisationId,
+      basis: "legalBasis" in basis ? "legal_basis" : "consent",
+    },
+  });
+}
+
 export interface OpenCaseInput {
   /** The personal data of the new client: the same fields the client file edits later. */
   client: ClientChanges;
@@ -407,6 +508,9 @@ export async function openCase(
   if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
   const reopenPeriodDays = await getSetting(db, "reopen_period_days");
   return db.transaction().execute(async (trx) => {
+    // An intake without a case manager belongs to the organisation that opened it; with one, the
+    // trigger of migration 0007 puts the case into the case manager's organisation.
+    const opener = await trx.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirstOrThrow();
     const aktenzeichen = await nextAktenzeichen(trx, at);
     const c = input.client;
     const client = await trx
@@ -441,6 +545,7 @@ export async function openCase(
         referral_source: input.referralSource,
         referral_municipality_id: input.referralMunicipalityId,
         increased_need_documented: input.increasedNeedDocumented,
+        organisation_id: opener.organisation_id,
         ...derivedColumns(snapshot),
         snapshot: JSON.stringify(persistCaseSnapshot(snapshot)),
         machine_version: CASE_MACHINE_VERSION,

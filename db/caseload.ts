@@ -1,10 +1,10 @@
 // "Meine Fälle" / "Alle Fälle": the case list with filters, sorting and paging done in one SQL query,
 // scoped by the acting user in the WHERE clause (db/access.ts). The URL state (filters, sort column from a
 // whitelist, page) is parsed in workflows/caseload-query.ts before it gets here.
-import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { type CaseloadQuery, type CaseloadSort, endOfWeek } from "../workflows/caseload-query";
 import { CASE_PHASES, type CasePhase, type TargetGroup } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
 import { berlinDate } from "./case-service";
 import type { Database } from "./schema";
@@ -17,9 +17,10 @@ export function containsPattern(text: string): string {
 export interface CaseloadRow {
   id: string;
   aktenzeichen: string;
-  firstName: string;
-  lastName: string;
-  /** Completed years on `today` (Europe/Berlin); null without birth date. */
+  /** Null when the actor sees the case pseudonymised (coordination, agreement "pseudonymisiert"). */
+  firstName: string | null;
+  lastName: string | null;
+  /** Completed years on `today` (Europe/Berlin); null without birth date or when pseudonymised. */
   age: number | null;
   birthDateEstimated: boolean;
   targetGroup: TargetGroup | null;
@@ -52,15 +53,19 @@ export interface CaseloadOptions {
   today?: string;
 }
 
-function sortExpression(sort: CaseloadSort, today: string) {
+function sortExpression(sort: CaseloadSort, today: string, hidden: RawBuilder<boolean>) {
   switch (sort) {
     case "aktenzeichen":
       return [sql`clients.aktenzeichen`];
     case "name":
-      return [sql`lower(clients.last_name)`, sql`lower(clients.first_name)`];
+      // pseudonymised rows sort last, in an order that gives nothing of the hidden name away
+      return [
+        sql`CASE WHEN ${hidden} THEN NULL ELSE lower(clients.last_name) END`,
+        sql`CASE WHEN ${hidden} THEN NULL ELSE lower(clients.first_name) END`,
+      ];
     case "alter":
       // older = earlier birth date; ascending age is descending birth date
-      return [sql`${today}::date - clients.birth_date`];
+      return [sql`CASE WHEN ${hidden} THEN NULL ELSE ${today}::date - clients.birth_date END`];
     case "zielgruppe":
       return [sql`cases.target_group`];
     case "phase":
@@ -94,7 +99,7 @@ export async function listCaseload(
     queryCaseloadPage(db, actor, query, today),
     db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
   ]);
-  if (actor.role === "coordinator") {
+  if (actor.role === "coordinator" || actor.role === "team_lead") {
     await writeAudit(db, {
       actorId: actor.id,
       actorRole: actor.role,
@@ -115,7 +120,8 @@ async function queryCaseloadPage(
 ): Promise<Omit<CaseloadPage, "municipalities" | "today">> {
   const offset = (query.page - 1) * query.pageSize;
   const weekEnd = endOfWeek(today);
-  const supervising = actor.role === "coordinator";
+  const supervising = actor.role === "coordinator" || actor.role === "team_lead";
+  const hidden = pseudonymisedFor(actor);
 
   let qb = db
     .selectFrom("cases")
@@ -158,9 +164,14 @@ async function queryCaseloadPage(
     qb = qb.where((eb) =>
       eb.or([
         like(sql`clients.aktenzeichen`),
-        like(sql`clients.first_name || ' ' || clients.last_name`),
-        like(sql`clients.last_name || ' ' || clients.first_name`),
-        like(sql`clients.last_name || ', ' || clients.first_name`),
+        eb.and([
+          eb.not(hidden),
+          eb.or([
+            like(sql`clients.first_name || ' ' || clients.last_name`),
+            like(sql`clients.last_name || ' ' || clients.first_name`),
+            like(sql`clients.last_name || ', ' || clients.first_name`),
+          ]),
+        ]),
       ]),
     );
   }
@@ -168,12 +179,12 @@ async function queryCaseloadPage(
   let ordered = qb.select([
     "cases.id",
     "clients.aktenzeichen",
-    "clients.first_name",
-    "clients.last_name",
-    "clients.birth_date_estimated",
+    sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.first_name END`.as("first_name"),
+    sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.last_name END`.as("last_name"),
+    sql<boolean>`CASE WHEN ${hidden} THEN false ELSE clients.birth_date_estimated END`.as("birth_date_estimated"),
     "cases.target_group",
     "cases.state",
-    sql<number | null>`extract(year FROM age(${today}::date, clients.birth_date))::int`.as("age"),
+    sql<number | null>`CASE WHEN ${hidden} THEN NULL ELSE extract(year FROM age(${today}::date, clients.birth_date))::int END`.as("age"),
     daysOpenSql(today).as("days_open"),
     sql<string | null>`fu.due_on`.as("next_follow_up"),
     sql<string | null>`(lc.last_at AT TIME ZONE 'Europe/Berlin')::date`.as("last_contact_on"),
@@ -184,7 +195,7 @@ async function queryCaseloadPage(
     ).as("as_deputy"),
     sql<number>`count(*) OVER ()`.as("total"),
   ]);
-  for (const expr of sortExpression(query.sort, today)) {
+  for (const expr of sortExpression(query.sort, today, hidden)) {
     ordered = ordered.orderBy(expr, (ob) => (query.desc ? ob.desc() : ob.asc()).nullsLast());
   }
   const rows = await ordered

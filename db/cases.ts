@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseFileReadableBy } from "./access";
 import type { Database } from "./schema";
 
-/** The case header for one case, or undefined when it does not exist or the actor may not see it. */
+/** The case header for one case (with the name), or undefined when it does not exist or the actor may not read it in full. */
 export function findCaseHeader(db: Kysely<Database>, actor: Actor, caseId: string) {
   return db
     .selectFrom("cases")
@@ -26,6 +26,6 @@ export function findCaseHeader(db: Kysely<Database>, actor: Actor, caseId: strin
       "cm.display_name as case_manager_name",
     ])
     .where("cases.id", "=", caseId)
-    .where((eb) => caseVisibleTo(eb, actor))
+    .where((eb) => caseFileReadableBy(eb, actor))
     .executeTakeFirst();
 }

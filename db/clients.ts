@@ -2,7 +2,7 @@
 // a new residence status is what the daily job later turns into FLAG_RECLASSIFICATION for Geduldete.
 import { type Kysely, sql } from "kysely";
 import type { Gender, ResidenceStatus } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteResult, mayWriteCases } from "./write-result";
@@ -51,7 +51,7 @@ export async function updateClient(
       .innerJoin("clients", "clients.id", "cases.client_id")
       .select(["clients.id", "clients.residence_status", (eb) => eb.cast<string>("clients.updated_at", "text").as("version")])
       .where("cases.id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .forUpdate("clients")
       .executeTakeFirst();
     if (!target) return CASE_NOT_FOUND;

@@ -2,7 +2,7 @@
 // partner. Recorded and revoked from the client file; reached only through a case the actor may see.
 import type { Kysely } from "kysely";
 import type { ConsentGiver } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteRefusal, type WriteResult, mayWriteCases } from "./write-result";
@@ -42,7 +42,7 @@ export async function addConsent(
       .selectFrom("cases")
       .select(["id", "client_id"])
       .where("id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .executeTakeFirst();
     if (!found) return CASE_NOT_FOUND;
     if (!mayWriteCases(actor.role)) return WRITE_FORBIDDEN;
@@ -99,7 +99,7 @@ export async function revokeConsent(
       .select(["consents.id", "consents.revoked_at"])
       .where("consents.id", "=", input.consentId)
       .where("cases.id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .forUpdate("consents")
       .executeTakeFirst();
     if (!found) return { ok: false, status: 404, reason: "not_found", message: "Die Einwilligung wurde nicht gefunden." };

@@ -5,7 +5,7 @@
 // returned with data; the others are only counted, so no name or date of another case leaves the server.
 import { createHash } from "node:crypto";
 import { type Kysely, type SqlBool, sql } from "kysely";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseFileReadableBy } from "./access";
 import type { Database } from "./schema";
 
 export interface DuplicateCheckInput {
@@ -182,7 +182,7 @@ export async function findPossibleDuplicates(
       "clients.birth_date_estimated",
       "cases.id as case_id",
       "cases.opened_at",
-      sql<boolean>`${caseVisibleTo(eb, actor)}`.as("visible"),
+      sql<boolean>`${caseFileReadableBy(eb, actor)}`.as("visible"),
     ])
     .where("clients.anonymised_at", "is", null);
 

@@ -1,7 +1,7 @@
 // Wiedervorlagen (follow-ups): adding one from the client file. Listing the due ones and marking one
 // as done live in db/today.ts (listDueFollowUps, completeFollowUp), shared with the "Heute" page.
 import type { Kysely } from "kysely";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteResult, mayWriteCases } from "./write-result";
@@ -17,7 +17,7 @@ export async function addFollowUp(
       .selectFrom("cases")
       .select("id")
       .where("id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .executeTakeFirst();
     if (!found) return CASE_NOT_FOUND;
     if (!mayWriteCases(actor.role)) return WRITE_FORBIDDEN;

@@ -3,7 +3,7 @@
 // client and case created by openCase (db/case-service.ts) in one transaction.
 import type { Kysely } from "kysely";
 import { hasPermission } from "../workflows/permissions";
-import type { Actor } from "./access";
+import { type Actor, checkCaseManagerFor } from "./access";
 import { writeAudit } from "./audit";
 import { type OpenCaseInput, openCase } from "./case-service";
 import { type DuplicateCheck, findPossibleDuplicates } from "./duplicates";
@@ -64,15 +64,10 @@ export async function submitIntake(
   );
   const [municipalities, caseManager] = await Promise.all([
     db.selectFrom("municipalities").select("id").where("id", "in", municipalityIds).execute(),
+    // a coordinator's intake may go to a case manager of any organisation: the case starts there
     mayAssign && caseManagerId
-      ? db
-          .selectFrom("users")
-          .select("id")
-          .where("id", "=", caseManagerId)
-          .where("role", "=", "case_manager")
-          .where("active", "=", true)
-          .executeTakeFirst()
-      : Promise.resolve({ id: caseManagerId }),
+      ? checkCaseManagerFor(db, { userId: caseManagerId, organisationId: null, purpose: "assignee" })
+      : Promise.resolve({ ok: true as const }),
   ]);
   const known = new Set(municipalities.map((m) => m.id));
   const fieldErrors: Record<string, string[]> = {};
@@ -80,7 +75,7 @@ export async function submitIntake(
   if (input.referralMunicipalityId !== null && !known.has(input.referralMunicipalityId)) {
     fieldErrors.referralMunicipalityId = ["Bitte wählen Sie eine Kommune aus der Liste."];
   }
-  if (!caseManager) fieldErrors.caseManagerId = ["Bitte wählen Sie eine aktive Casemanager*in oder „Noch nicht zuweisen“."];
+  if (!caseManager.ok) fieldErrors.caseManagerId = ["Bitte wählen Sie eine aktive Casemanager*in oder „Noch nicht zuweisen“."];
   if (Object.keys(fieldErrors).length) return { status: "invalid", fieldErrors };
 
   const duplicates = await findPossibleDuplicates(db, actor, {

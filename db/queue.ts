@@ -3,9 +3,9 @@
 // checks "assign:case:any", the row version, writes the event and the audit row; the access rule in
 // the query (caseVisibleTo) makes it effective on the former case manager's next request.
 import { type Kysely, sql } from "kysely";
-import { hasPermission } from "../workflows/permissions";
+import { mayAssignCases } from "../workflows/permissions";
 import type { CasePhase, ReferralSource } from "../workflows/vocabulary";
-import type { Actor } from "./access";
+import { type Actor, caseVisibleTo, checkCaseManagerFor } from "./access";
 import { type ApplyCaseEventResult, applyCaseEvent } from "./case-service";
 import type { Database } from "./schema";
 
@@ -27,6 +27,8 @@ export interface TransferListRow {
   referralMunicipality: string | null;
   caseManagerId: string | null;
   caseManagerName: string | null;
+  /** The organisation the case belongs to: transfers stay inside it (db/access.ts). */
+  organisationId: number;
 }
 
 export interface TransferList {
@@ -37,10 +39,19 @@ export interface TransferList {
 }
 
 function mayAssign(actor: Actor): boolean {
-  return hasPermission(actor.role, "assign:case:any");
+  return mayAssignCases(actor.role);
 }
 
-function baseQuery(db: Kysely<Database>, today: string) {
+/** Open cases the actor may see (a Teamleitung: their organisation's), for counting. */
+function visibleOpenCases(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom("cases")
+    .select((eb) => eb.fn.countAll<string>().as("total"))
+    .where("state", "<>", "closed")
+    .where((eb) => caseVisibleTo(eb, actor));
+}
+
+function baseQuery(db: Kysely<Database>, actor: Actor, today: string) {
   return db
     .selectFrom("cases")
     .innerJoin("clients", "clients.id", "cases.client_id")
@@ -59,8 +70,10 @@ function baseQuery(db: Kysely<Database>, today: string) {
       "referrer.name as referralMunicipality",
       "cases.case_manager_id as caseManagerId",
       "cm.display_name as caseManagerName",
+      "cases.organisation_id as organisationId",
     ])
-    .where("cases.state", "<>", "closed");
+    .where("cases.state", "<>", "closed")
+    .where((eb) => caseVisibleTo(eb, actor));
 }
 
 function toRows(rows: (Omit<TransferListRow, "daysWaiting"> & { daysWaiting: number | string })[]): TransferListRow[] {
@@ -79,15 +92,10 @@ export async function listUnassignedCases(
   { today, page = 1 }: { today: string; page?: number },
 ): Promise<TransferList> {
   if (!mayAssign(actor)) return { rows: [], total: 0, page: 1, pageCount: 1 };
-  const { total } = await db
-    .selectFrom("cases")
-    .select((eb) => eb.fn.countAll<string>().as("total"))
-    .where("case_manager_id", "is", null)
-    .where("state", "<>", "closed")
-    .executeTakeFirstOrThrow();
+  const { total } = await visibleOpenCases(db, actor).where("case_manager_id", "is", null).executeTakeFirstOrThrow();
   const count = Number(total);
   const current = pageOf(page, count);
-  const rows = await baseQuery(db, today)
+  const rows = await baseQuery(db, actor, today)
     .where("cases.case_manager_id", "is", null)
     .orderBy("cases.opened_at", "asc")
     .orderBy("cases.id")
@@ -104,15 +112,10 @@ export async function listOpenCasesOf(
   { caseManagerId, today, page = 1 }: { caseManagerId: string; today: string; page?: number },
 ): Promise<TransferList> {
   if (!mayAssign(actor) || !UUID.test(caseManagerId)) return { rows: [], total: 0, page: 1, pageCount: 1 };
-  const { total } = await db
-    .selectFrom("cases")
-    .select((eb) => eb.fn.countAll<string>().as("total"))
-    .where("case_manager_id", "=", caseManagerId)
-    .where("state", "<>", "closed")
-    .executeTakeFirstOrThrow();
+  const { total } = await visibleOpenCases(db, actor).where("case_manager_id", "=", caseManagerId).executeTakeFirstOrThrow();
   const count = Number(total);
   const current = pageOf(page, count);
-  const rows = await baseQuery(db, today)
+  const rows = await baseQuery(db, actor, today)
     .where("cases.case_manager_id", "=", caseManagerId)
     .orderBy("cases.opened_at", "asc")
     .orderBy("cases.id")
@@ -129,7 +132,7 @@ export async function findOpenCaseByAktenzeichen(
   { aktenzeichen, today }: { aktenzeichen: string; today: string },
 ): Promise<TransferListRow | undefined> {
   if (!mayAssign(actor)) return undefined;
-  const row = await baseQuery(db, today)
+  const row = await baseQuery(db, actor, today)
     .where("clients.aktenzeichen", "=", aktenzeichen.trim().toUpperCase())
     .executeTakeFirst();
   return row ? toRows([row])[0] : undefined;
@@ -138,12 +141,16 @@ export async function findOpenCaseByAktenzeichen(
 export interface AssignableCaseManager {
   id: string;
   displayName: string;
+  organisationId: number;
   fte: number;
   openCases: number;
 }
 
-/** Active case managers with their current open-case count, for the assignment selects. */
-export async function listAssignableCaseManagers(db: Kysely<Database>): Promise<AssignableCaseManager[]> {
+/**
+ * Active case managers with their current open-case count, for the assignment selects (a Teamleitung:
+ * those of their organisation). A case is offered only the ones of its own organisation.
+ */
+export async function listAssignableCaseManagers(db: Kysely<Database>, actor?: Actor): Promise<AssignableCaseManager[]> {
   const rows = await db
     .selectFrom("users")
     .leftJoin(
@@ -157,12 +164,19 @@ export async function listAssignableCaseManagers(db: Kysely<Database>): Promise<
           .as("load"),
       (j) => j.onRef("load.case_manager_id", "=", "users.id"),
     )
-    .select(["users.id", "users.display_name", "users.fte", "load.n"])
+    .select(["users.id", "users.display_name", "users.fte", "users.organisation_id", "load.n"])
     .where("users.role", "=", "case_manager")
     .where("users.active", "=", true)
+    .$if(actor?.role === "team_lead", (qb) => qb.where("users.organisation_id", "=", actor?.organisationId ?? -1))
     .orderBy("users.display_name")
     .execute();
-  return rows.map((r) => ({ id: r.id, displayName: r.display_name, fte: Number(r.fte ?? 0), openCases: Number(r.n ?? 0) }));
+  return rows.map((r) => ({
+    id: r.id,
+    displayName: r.display_name,
+    organisationId: r.organisation_id,
+    fte: Number(r.fte ?? 0),
+    openCases: Number(r.n ?? 0),
+  }));
 }
 
 export interface TransferInput {
@@ -178,28 +192,16 @@ export type TransferResult =
 
 /**
  * Assigns an unassigned case or transfers an assigned one to an active case manager, effective
- * immediately. The target must be an active case manager; the rest is the case service's job.
+ * immediately. The case service checks the target against the case's organisation (checkCaseManagerFor),
+ * permission and row version, and audits a refusal.
  */
 export async function transferCase(db: Kysely<Database>, actor: Actor, input: TransferInput): Promise<TransferResult> {
   if (!UUID.test(input.caseId)) {
     return { ok: false, status: 404, reason: "not_found", message: "Der Fall wurde nicht gefunden." };
   }
-  const target = !UUID.test(input.toCaseManagerId)
-    ? undefined
-    : await db
-    .selectFrom("users")
-    .select(["id", "display_name"])
-    .where("id", "=", input.toCaseManagerId)
-    .where("role", "=", "case_manager")
-    .where("active", "=", true)
-    .executeTakeFirst();
-  if (!target) {
-    return {
-      ok: false,
-      status: 422,
-      reason: "invalid_case_manager",
-      message: "Bitte wählen Sie eine aktive Casemanager*in aus.",
-    };
+  const target = await checkCaseManagerFor(db, { userId: input.toCaseManagerId, organisationId: null, purpose: "assignee" });
+  if (!target.ok) {
+    return { ok: false, status: 422, reason: "invalid_case_manager", message: target.message };
   }
   const result = await applyCaseEvent(db, actor, {
     caseId: input.caseId,
@@ -213,5 +215,5 @@ export async function transferCase(db: Kysely<Database>, actor: Actor, input: Tr
     .select("clients.aktenzeichen")
     .where("cases.id", "=", input.caseId)
     .executeTakeFirstOrThrow();
-  return { ...result, caseManagerName: target.display_name, aktenzeichen: client.aktenzeichen };
+  return { ...result, caseManagerName: target.displayName, aktenzeichen: client.aktenzeichen };
 }

@@ -16,7 +16,7 @@ import {
   restoreReferralSnapshot,
 } from "../workflows/referral-machine";
 import type { NeedDomain, ReferralStatus } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteRefusal, type WriteResult, mayWriteCases } from "./write-result";
@@ -61,7 +61,7 @@ export async function planReferral(
       .selectFrom("cases")
       .select(["id", "state"])
       .where("id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .forShare()
       .executeTakeFirst();
     if (!row) return CASE_NOT_FOUND;
@@ -220,7 +220,7 @@ export async function applyReferralEvent(
       ])
       .where("referrals.id", "=", input.referralId)
       .where("referrals.case_id", "=", input.caseId)
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .forUpdate("referrals")
       .executeTakeFirst();
     if (!row) return REFERRAL_NOT_FOUND;

@@ -6,6 +6,7 @@ import type {
   ClosureReason,
   ConsentGiver,
   ContactType,
+  CoordinationAccess,
   FindingPriority,
   FindingStatus,
   Gender,
@@ -43,6 +44,8 @@ export interface OrganisationsTable {
   name: string;
   kind: OrganisationKind;
   municipality_id: number | null;
+  /** What the KIM coordination may see of this organisation's cases (migration 0007). */
+  coordination_access: ColumnType<CoordinationAccess, CoordinationAccess | undefined, CoordinationAccess>;
 }
 
 export interface UsersTable {
@@ -142,6 +145,11 @@ export interface CasesTable {
   client_id: string;
   case_manager_id: string | null;
   deputy_id: string | null;
+  /**
+   * The organisation the case belongs to (migration 0007): a trigger sets it to the case manager's
+   * organisation whenever case_manager_id is written; without a case manager the writer names it.
+   */
+  organisation_id: ColumnType<number, number | undefined, number | undefined>;
   target_group: TargetGroup | null;
   target_group_definition_id: number | null;
   referral_source: ReferralSource;
@@ -289,6 +297,19 @@ export interface StructuralFindingsTable {
   updated_at: GeneratedTimestamp;
 }
 
+/** A transfer of a case to another organisation with its basis (migration 0007). */
+export interface OrganisationTransfersTable {
+  id: Generated<number>;
+  case_id: string;
+  from_organisation_id: number;
+  to_organisation_id: number;
+  consent_given_on: DateString | null;
+  consent_given_by: ConsentGiver | null;
+  legal_basis: string | null;
+  recorded_by: string | null;
+  recorded_at: GeneratedTimestamp;
+}
+
 export type AuditOutcome = "allowed" | "denied" | "error";
 
 export interface AuditLogTable {
@@ -337,6 +358,7 @@ export interface Database {
   identity_steps: IdentityStepsTable;
   structural_findings: StructuralFindingsTable;
   audit_log: AuditLogTable;
+  organisation_transfers: OrganisationTransfersTable;
   report_cases: ReportCasesTable;
   report_case_intervals: ReportCaseIntervalsTable;
   job_runs: JobRunsTable;

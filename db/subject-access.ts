@@ -2,7 +2,7 @@
 import type { Kysely } from "kysely";
 import { AUDIT_OUTCOME_LABELS, auditActionLabel } from "../workflows/audit-query";
 import { ROLES } from "../workflows/vocabulary";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseFileReadableBy } from "./access";
 import { listClientAccesses } from "./audit-log";
 import type { Database } from "./schema";
 
@@ -15,7 +15,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
     .selectFrom("cases")
     .select("client_id")
     .where("id", "=", caseId)
-    .where((eb) => caseVisibleTo(eb, actor))
+    .where((eb) => caseFileReadableBy(eb, actor))
     .executeTakeFirst();
   if (!anchor) return undefined;
   const clientId = anchor.client_id;
@@ -59,7 +59,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
       "users.display_name as case_manager",
     ])
     .where("cases.client_id", "=", clientId)
-    .where((eb) => caseVisibleTo(eb, actor))
+    .where((eb) => caseFileReadableBy(eb, actor))
     .orderBy("cases.opened_at")
     .execute();
   const ids = cases.map((c) => c.id);

@@ -68,6 +68,8 @@ export interface CaseloadFigures {
 export interface TeamMemberRow extends CaseloadFigures {
   userId: string;
   displayName: string;
+  organisationId: number;
+  organisationName: string;
 }
 
 export interface TeamOverview {
@@ -114,9 +116,10 @@ type PhaseColumns = { [P in OpenPhase as `phase_${P}`]: string | number | bigint
  */
 export async function getTeamOverview(
   db: Kysely<Database> | Transaction<Database>,
-  { today }: { today: string },
+  { today, organisationId }: { today: string; organisationId?: number | null },
 ): Promise<TeamOverview> {
   const standard = await getSetting(db, "standard_caseload_per_fte");
+  const inOrganisation = organisationId !== undefined && organisationId !== null;
   const rows = await db
     .with("open_cases", (qb) =>
       qb
@@ -127,6 +130,7 @@ export async function getTeamOverview(
           ...TEAM_OVERVIEW_PHASES.map((p) => eb.fn.countAll<string>().filterWhere("state", "=", p).as(`phase_${p}`)),
         ])
         .where("state", "<>", "closed")
+        .$if(inOrganisation, (q) => q.where("cases.organisation_id", "=", organisationId as number))
         .groupBy("case_manager_id"),
     )
     .with("overdue", (qb) =>
@@ -138,6 +142,7 @@ export async function getTeamOverview(
         .where("follow_ups.due_on", "<", sql<string>`${today}::date`)
         .where("cases.state", "<>", "closed")
         .where("cases.case_manager_id", "is not", null)
+        .$if(inOrganisation, (q) => q.where("cases.organisation_id", "=", organisationId as number))
         .groupBy("cases.case_manager_id"),
     )
     .selectFrom("open_cases")
@@ -145,9 +150,12 @@ export async function getTeamOverview(
       j.onRef("users.id", "=", "open_cases.case_manager_id").on("users.role", "=", "case_manager"),
     )
     .leftJoin("overdue", "overdue.case_manager_id", "users.id")
+    .leftJoin("organisations", "organisations.id", "users.organisation_id")
     .select([
       "users.id as user_id",
       "users.display_name",
+      "users.organisation_id",
+      "organisations.name as organisation_name",
       "users.fte",
       "users.active",
       "users.role",
@@ -162,6 +170,9 @@ export async function getTeamOverview(
         eb("open_cases.case_manager_id", "is not", null),
         eb("open_cases.open_cases", "is not", null),
       ]),
+    )
+    .$if(inOrganisation, (q) =>
+      q.where((eb) => eb.or([eb("users.organisation_id", "=", organisationId as number), eb("users.id", "is", null)])),
     )
     .orderBy("users.display_name")
     .execute();
@@ -198,6 +209,8 @@ export async function getTeamOverview(
     members.push({
       userId: row.user_id,
       displayName: row.display_name ?? "",
+      organisationId: row.organisation_id ?? 0,
+      organisationName: row.organisation_name ?? "",
       ...figures(fte, openCases, byPhase, overdue, standard),
     });
   }
@@ -219,6 +232,7 @@ export async function updateStandardCaseload(
   actor: Actor,
   value: number,
 ): Promise<StandardCaseloadResult> {
+  // the standard applies to the whole site: coordinators only, not a Teamleitung
   if (!hasPermission(actor.role, "read:team:any")) {
     return { ok: false, status: 403, message: "Für diese Einstellung fehlt Ihnen die Berechtigung." };
   }

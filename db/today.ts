@@ -1,7 +1,7 @@
 // "Heute": open Wiedervorlagen (follow-ups) due today or earlier across the actor's cases,
 // and marking one as done. Both scope by the actor in the WHERE clause (db/access.ts).
 import { type Kysely, sql } from "kysely";
-import { type Actor, caseVisibleTo } from "./access";
+import { type Actor, caseContentWritableBy, caseVisibleTo } from "./access";
 import { writeAudit } from "./audit";
 import { berlinDate } from "./case-service";
 import type { Database } from "./schema";
@@ -82,7 +82,7 @@ export async function completeFollowUp(
     const visible = trx
       .selectFrom("cases")
       .select("cases.id")
-      .where((eb) => caseVisibleTo(eb, actor));
+      .where((eb) => caseContentWritableBy(eb, actor));
     const found = await trx
       .selectFrom("follow_ups")
       .innerJoin("cases", "cases.id", "follow_ups.case_id")
@@ -90,7 +90,7 @@ export async function completeFollowUp(
       .select(["follow_ups.id", "follow_ups.case_id", "follow_ups.done_at", "clients.aktenzeichen"])
       .where("follow_ups.id", "=", followUpId)
       .$if(caseId !== null, (qb) => qb.where("follow_ups.case_id", "=", caseId as string))
-      .where((eb) => caseVisibleTo(eb, actor))
+      .where((eb) => caseContentWritableBy(eb, actor))
       .forUpdate("follow_ups")
       .executeTakeFirst();
     if (!found) {

@@ -2,18 +2,23 @@ import type { Role } from "./vocabulary";
 
 /**
  * Permissions as strings: action:entity:access. "own" means cases assigned to the user or where the
- * user is named deputy; "any" means every case (coordinators supervise). The database queries scope
- * by the same rule, so hiding a button is never the only protection.
+ * user is named deputy; "org" means every case of the user's organisation (Teamleitung); "any" means
+ * every case the organisations' agreements let the coordination see (coordinators supervise). The
+ * database queries scope by the same rule (db/access.ts), so hiding a button is never the only protection.
  */
 export const PERMISSIONS = [
   "read:case:own",
+  "read:case:org",
   "read:case:any",
   "write:case:own",
   "write:case:any",
   "create:case:own",
+  "assign:case:org",
   "assign:case:any",
   "read:today:own",
+  "read:team:org",
   "read:team:any",
+  "manage:organisations:any",
   "read:report:aggregate",
   "read:report:detail",
   "create:finding:own",
@@ -35,6 +40,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "create:finding:own",
     "read:statechart:any",
   ],
+  team_lead: ["read:case:org", "assign:case:org", "read:team:org", "read:statechart:any"],
   coordinator: [
     "read:case:any",
     "write:case:any",
@@ -50,7 +56,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "read:statechart:any",
   ],
   steering: ["read:report:aggregate", "read:statechart:any"],
-  admin: ["manage:users:any"],
+  admin: ["manage:users:any", "manage:organisations:any"],
   // The data-protection officer reads the audit log (who did what, when): no case content.
   data_protection: ["read:audit:any"],
 };
@@ -59,9 +65,20 @@ export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
 
+/** May assign and transfer cases: coordinators any they see, a Teamleitung within their organisation. */
+export function mayAssignCases(role: Role): boolean {
+  return hasPermission(role, "assign:case:any") || hasPermission(role, "assign:case:org");
+}
+
+/** May see the team overview (caseload per case manager): coordinators all, a Teamleitung their organisation. */
+export function mayReadTeam(role: Role): boolean {
+  return hasPermission(role, "read:team:any") || hasPermission(role, "read:team:org");
+}
+
 /** The page each role lands on after sign-in. */
 export const ROLE_HOME: Record<Role, string> = {
   case_manager: "/faelle",
+  team_lead: "/team",
   coordinator: "/team",
   steering: "/berichte",
   admin: "/admin/benutzer",
@@ -69,11 +86,11 @@ export const ROLE_HOME: Record<Role, string> = {
 };
 
 /**
- * Roles that must sign in with a second factor (TOTP): who steers all cases, administers accounts or
- * reads the audit log of the whole site.
+ * Roles that must sign in with a second factor (TOTP): who reads many cases (a Teamleitung their
+ * organisation's, the coordination the site's), administers accounts or reads the audit log of the whole site.
  * Other roles need it only once they have set one up.
  */
-export const SECOND_FACTOR_ROLES: readonly Role[] = ["coordinator", "admin", "data_protection"];
+export const SECOND_FACTOR_ROLES: readonly Role[] = ["team_lead", "coordinator", "admin", "data_protection"];
 
 export function requiresSecondFactor(role: Role): boolean {
   return SECOND_FACTOR_ROLES.includes(role);

@@ -8,6 +8,7 @@ function labels<const T extends Record<string, string>>(map: T) {
 
 export const ROLES = labels({
   case_manager: "Casemanager*in",
+  team_lead: "Teamleitung",
   coordinator: "Koordination",
   steering: "Lenkungsgruppe",
   admin: "Administration",
@@ -194,6 +195,17 @@ export const ORGANISATION_KINDS = labels({
   traeger: "Freier Träger",
 });
 export type OrganisationKind = (typeof ORGANISATION_KINDS.values)[number];
+
+/**
+ * What the KIM coordination may see of one organisation's cases, as agreed in writing with that
+ * organisation (Kooperationsvereinbarung); set by the admin per organisation.
+ */
+export const COORDINATION_ACCESS = labels({
+  voll: "volle Fallakten",
+  pseudonymisiert: "pseudonymisiert (ohne Name, Geburtsdatum, Kontaktdaten, Freitext)",
+  aggregiert: "nur Teamzahlen",
+});
+export type CoordinationAccess = (typeof COORDINATION_ACCESS.values)[number];
 
 /** Case phases (the top-level states of the case statechart), in process order. */
 export const CASE_PHASES = labels({

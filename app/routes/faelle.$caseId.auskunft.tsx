@@ -6,7 +6,7 @@ import { notFound, requirePermission } from "~/guards.server";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, ["read:case:own", "read:case:any"]);
+  const user = await requirePermission(request, context, ["read:case:own", "read:case:org", "read:case:any"]);
   const caseId = params.caseId ?? "";
   const data = UUID.test(caseId) ? await collectSubjectData(context.db, user, caseId) : undefined;
   await writeAudit(context.db, {

@@ -97,7 +97,7 @@ export default function CaseFilePage() {
   // A new token after every successful submit remounts the forms, so they start empty again.
   const resetKey = searchParams.get("t") ?? "";
   const failedIntent = actionData?.formId.replace(/^cf-([A-Z_]+).*$/, "$1") ?? null;
-  const canWrite = hasPermission(file.viewer.role, "write:case:own") || hasPermission(file.viewer.role, "write:case:any");
+  const canWrite = file.viewer.mayWrite;
   const reclassifying = file.case.reclassificationRequired !== null;
   const generalEvents = file.allowedEvents.filter(
     (e) => !(reclassifying && (e === "RECLASSIFY" || e === "CLOSE_NOT_TARGET_GROUP")),

@@ -30,10 +30,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, ["read:case:own", "read:case:any"]);
+  const user = await requirePermission(request, context, ["read:case:own", "read:case:org", "read:case:any"]);
   const { query, ignored } = parseCaseloadQuery(new URL(request.url).searchParams);
   const page = await listCaseload(context.db, user, query);
-  return { ...page, ignored, supervising: can(user, "read:case:any") };
+  return { ...page, ignored, supervising: can(user, "read:case:any") || can(user, "read:case:org") };
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
@@ -83,11 +83,15 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
     },
     {
       id: "name",
-      accessorFn: (row) => `${row.lastName}, ${row.firstName}`,
+      accessorFn: (row) => (row.lastName === null ? "pseudonymisiert" : `${row.lastName}, ${row.firstName}`),
       header: SORT_LABELS.name,
       cell: ({ row }) => (
         <>
-          {row.original.lastName}, {row.original.firstName}
+          {row.original.lastName === null ? (
+            <span className="muted">pseudonymisiert</span>
+          ) : (
+            `${row.original.lastName}, ${row.original.firstName}`
+          )}
           {row.original.asDeputy ? (
             <>
               {" "}

@@ -13,10 +13,11 @@ import {
   TEAM_OVERVIEW_PHASES,
   berlinDate,
   getTeamOverview,
+  listOrganisations,
   updateStandardCaseload,
 } from "~/db.server";
 import { FormErrors, TextField } from "~/components/forms";
-import { requirePermission } from "~/guards.server";
+import { can, requirePermission } from "~/guards.server";
 import { CASE_PHASES } from "../../workflows/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Teamübersicht – KIM Fallmanagement" }];
@@ -35,9 +36,21 @@ function standardCaseloadSchema(min: number, max: number) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(request, context, "read:team:any");
+  const user = await requirePermission(request, context, ["read:team:any", "read:team:org"]);
+  // A Teamleitung sees their own organisation; coordinators all, or one chosen (?organisation=).
+  const wholeSite = can(user, "read:team:any");
+  const requested = Number(new URL(request.url).searchParams.get("organisation"));
+  const organisations = wholeSite ? await listOrganisations(context.db) : [];
+  const organisationId = !wholeSite
+    ? user.organisationId
+    : organisations.some((o) => o.id === requested)
+      ? requested
+      : null;
   return {
-    overview: await getTeamOverview(context.db, { today: berlinDate(new Date()) }),
+    overview: await getTeamOverview(context.db, { today: berlinDate(new Date()), organisationId }),
+    organisations,
+    organisationId,
+    mayEditStandard: wholeSite,
     // definitions for the page (modules behind db.server never reach the browser)
     phases: TEAM_OVERVIEW_PHASES,
     bands: CASELOAD_BANDS,
@@ -80,7 +93,8 @@ function Band({ band, labels }: { band: CaseloadBand | null; labels: Record<Case
 }
 
 export default function Team() {
-  const { overview, phases, bands, bandPercent, standardBounds } = useLoaderData<typeof loader>();
+  const { overview, phases, bands, bandPercent, standardBounds, organisations, organisationId, mayEditStandard } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "standard-caseload",
@@ -101,6 +115,23 @@ export default function Team() {
         Stand: {new Date(`${overview.today}T12:00:00Z`).toLocaleDateString("de-DE", { dateStyle: "long" })} · Soll:{" "}
         {fmt(standard)} offene Fälle je Vollzeitstelle (VZÄ)
       </p>
+
+      {organisations.length > 0 ? (
+        <Form method="get" className="filters">
+          <label htmlFor="team-organisation">Organisation</label>
+          <select id="team-organisation" name="organisation" defaultValue={organisationId ?? ""}>
+            <option value="">Alle Organisationen</option>
+            {organisations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button secondary">
+            Anzeigen
+          </button>
+        </Form>
+      ) : null}
 
       <div className={overview.unassignedOpenCases > 0 ? "warning" : "notice"}>
         {overview.unassignedOpenCases === 1
@@ -154,6 +185,8 @@ export default function Team() {
                   <Link to={`/warteschlange?casemanager=${m.userId}`} aria-label={`${m.displayName}: offene Fälle anzeigen und übergeben`}>
                     {m.displayName}
                   </Link>
+                  <br />
+                  <span className="muted">{m.organisationName}</span>
                 </th>
                 <td className="num">{fmt(m.fte)}</td>
                 <td className="num">{m.openCases}</td>
@@ -217,6 +250,7 @@ export default function Team() {
         </dl>
       </section>
 
+      {mayEditStandard ? (
       <section className="card" aria-labelledby="standard-heading">
         <h2 id="standard-heading">Soll-Fallzahl je Vollzeitstelle</h2>
         {actionData?.saved ? (
@@ -242,6 +276,7 @@ export default function Team() {
           </div>
         </Form>
       </section>
+      ) : null}
     </>
   );
 }

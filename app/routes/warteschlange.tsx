@@ -36,7 +36,7 @@ function pageParam(value: string | null) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, context, "assign:case:any");
+  const user = await requirePermission(request, context, ["assign:case:any", "assign:case:org"]);
   const url = new URL(request.url);
   const today = berlinDate(new Date());
   const caseManagerParam = url.searchParams.get("casemanager") ?? "";
@@ -44,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const selectedCaseManager = UUID.test(caseManagerParam) ? await findUserById(context.db, caseManagerParam) : undefined;
   const [queue, caseManagers, ofCaseManager, found] = await Promise.all([
     listUnassignedCases(context.db, user, { today, page: pageParam(url.searchParams.get("seite")) }),
-    listAssignableCaseManagers(context.db),
+    listAssignableCaseManagers(context.db, user),
     selectedCaseManager?.role === "case_manager"
       ? listOpenCasesOf(context.db, user, {
           caseManagerId: selectedCaseManager.id,
@@ -66,7 +66,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, context, "assign:case:any");
+  const user = await requirePermission(request, context, ["assign:case:any", "assign:case:org"]);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: TransferSchema });
   const caseId = String(formData.get("caseId") ?? "");
@@ -124,7 +124,7 @@ function TransferForm({
       >
         <option value="">Casemanager*in wählen</option>
         {caseManagers
-          .filter((cm) => cm.id !== row.caseManagerId)
+          .filter((cm) => cm.id !== row.caseManagerId && cm.organisationId === row.organisationId)
           .map((cm) => (
             <option key={cm.id} value={cm.id}>
               {cm.displayName} ({cm.openCases} offen, {cm.fte.toLocaleString("de-DE")} VZÄ)

@@ -135,6 +135,12 @@ export const CASE_EVENT_SCHEMAS = {
     ...caseEvent("TRANSFER"),
     toCaseManagerId: uuid("Bitte eine Casemanager*in auswählen."),
     note: optionalText(1000),
+    // only for a transfer to another organisation (Träger): the client's consent or a legal basis;
+    // completeness is checked with the transfer (app/case-file.server.ts), the target decides whether it is needed
+    basis: z.enum(["einwilligung", "rechtsgrundlage"]).optional(),
+    consentGivenOn: optionalDate,
+    consentGivenBy: choice<ConsentGiver>(CONSENT_GIVERS.values, "Bitte angeben, wer eingewilligt hat.").optional(),
+    legalBasis: optionalText(2000),
   }),
   SET_DEPUTY: z.object({
     ...caseEvent("SET_DEPUTY"),

@@ -1,6 +1,6 @@
 // npm run demo:code
 // Prints the current second-factor code of the demo accounts that need one (koordination, koordination2,
-// admin, datenschutz), computed from the public DEMO_TOTP_SECRET, so the demo can be tried without an authenticator app.
+// the teamleitung accounts, admin, datenschutz), computed from the public DEMO_TOTP_SECRET, so the demo can be tried without an authenticator app.
 // Nothing else: real accounts have their own secrets, which this never reads.
 import { requiresSecondFactor } from "../../workflows/permissions";
 import { DEMO_TOTP_SECRET, DEMO_USERS } from "../seed/demo-users";

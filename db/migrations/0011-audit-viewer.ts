@@ -9,7 +9,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
 ALTER TABLE users DROP CONSTRAINT users_role_check;
 ALTER TABLE users ADD CONSTRAINT users_role_check
-  CHECK (role IN ('case_manager', 'coordinator', 'steering', 'admin', 'data_protection'));
+  CHECK (role IN ('case_manager', 'team_lead', 'coordinator', 'steering', 'admin', 'data_protection'));
 CREATE INDEX audit_log_at_idx ON audit_log (at, id);
 CREATE INDEX audit_log_detail_case_idx ON audit_log ((detail ->> 'caseId'), at) WHERE detail ? 'caseId';
 `.execute(db);
@@ -21,6 +21,6 @@ DROP INDEX IF EXISTS audit_log_detail_case_idx;
 DROP INDEX IF EXISTS audit_log_at_idx;
 ALTER TABLE users DROP CONSTRAINT users_role_check;
 ALTER TABLE users ADD CONSTRAINT users_role_check
-  CHECK (role IN ('case_manager', 'coordinator', 'steering', 'admin'));
+  CHECK (role IN ('case_manager', 'team_lead', 'coordinator', 'steering', 'admin'));
 `.execute(db);
 }

@@ -79,8 +79,10 @@ type Random = ReturnType<typeof createRandom>;
 interface SeedContext {
   rnd: Random;
   now: number;
-  caseManagers: { id: string; weight: number }[];
+  caseManagers: { id: string; weight: number; organisationId: number }[];
   coordinatorId: string | null;
+  /** Where an intake without a case manager belongs: the organisation that opened it (the coordinator's). */
+  openerOrganisationId: number;
   municipalities: { id: number; weight: number }[];
   partners: { id: number; kind: string }[];
   definitions: Map<TargetGroup, { id: number; definition: TargetGroupDefinition }>;
@@ -591,8 +593,11 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
         if (!b.wait(14, 60)) return;
         b.apply({ type: "RESUME", at: iso(b.t) });
       } else if (roll < 0.03 && ctx.caseManagers.length > 1) {
-        const to = rnd.pick(ctx.caseManagers.filter((c) => c.id !== b.snapshot.context.caseManagerId)).id;
-        b.apply({ type: "TRANSFER", toCaseManagerId: to, at: iso(b.t) });
+        // transfers stay inside the case's organisation (db/access.ts)
+        const current = b.snapshot.context.caseManagerId;
+        const organisationId = ctx.caseManagers.find((c) => c.id === current)?.organisationId ?? ctx.openerOrganisationId;
+        const colleagues = ctx.caseManagers.filter((c) => c.id !== current && c.organisationId === organisationId);
+        if (colleagues.length) b.apply({ type: "TRANSFER", toCaseManagerId: rnd.pick(colleagues).id, at: iso(b.t) });
       } else if (roll < 0.12 && identityPlan.length) {
         const stepName = identityPlan.shift() as IdentityStep;
         b.apply({ type: "RECORD_IDENTITY_STEP", step: stepName, at: iso(b.t) });
@@ -641,6 +646,8 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     deputy_id: c.deputyId,
     target_group: c.targetGroup,
     target_group_definition_id: c.targetGroup ? definitionId : null,
+    // with a case manager the trigger of migration 0007 sets the case manager's organisation
+    ...(c.caseManagerId === null ? { organisation_id: ctx.openerOrganisationId } : {}),
     referral_source: person.referralSource,
     referral_municipality_id: person.referralSource === "sozialamt" ? person.municipality : null,
     increased_need_documented: person.increasedNeed,
@@ -753,7 +760,7 @@ async function ensureCaseManagers(db: Kysely<Database>, count: number) {
   }
   return db
     .selectFrom("users")
-    .select(["id", "fte"])
+    .select(["id", "fte", "organisation_id"])
     .where("role", "=", "case_manager")
     .where("active", "=", true)
     .execute();
@@ -772,7 +779,12 @@ export async function seedCases(
   const rnd = createRandom(options.seed);
   const caseManagers = await ensureCaseManagers(db, options.count);
   if (!caseManagers.length) throw new Error("seed: no case managers");
-  const coordinator = await db.selectFrom("users").select("id").where("role", "=", "coordinator").executeTakeFirst();
+  const coordinator = await db
+    .selectFrom("users")
+    .select(["id", "organisation_id"])
+    .where("role", "=", "coordinator")
+    .executeTakeFirst();
+  const firstOrganisation = await db.selectFrom("organisations").select("id").orderBy("id").executeTakeFirstOrThrow();
   const municipalities = await db.selectFrom("municipalities").select(["id", "name"]).execute();
   const partners = await db.selectFrom("partners").select(["id", "kind"]).where("active", "=", true).execute();
   const defs = await db.selectFrom("target_group_definitions").select(["id", "code", "version", "rules"]).execute();
@@ -786,8 +798,9 @@ export async function seedCases(
   const ctx: SeedContext = {
     rnd,
     now,
-    caseManagers: caseManagers.map((c) => ({ id: c.id, weight: Number(c.fte ?? 1) })),
+    caseManagers: caseManagers.map((c) => ({ id: c.id, weight: Number(c.fte ?? 1), organisationId: c.organisation_id })),
     coordinatorId: coordinator?.id ?? null,
+    openerOrganisationId: coordinator?.organisation_id ?? firstOrganisation.id,
     municipalities: municipalities.map((m) => ({
       id: m.id,
       weight: MUNICIPALITY_WEIGHTS[m.name as (typeof MUNICIPALITIES)[number]] ?? 30,

@@ -18,7 +18,10 @@ export interface DemoUser {
   fte: number | null;
 }
 
-/** Nine case managers sharing 8.0 FTE, as funded in Kreis Mettmann; coordination, steering, admin and data protection. */
+/**
+ * Nine case managers sharing 8.0 FTE, as funded in Kreis Mettmann: five in the Kreis's own KIM team,
+ * four at three welfare organisations; one Teamleitung per organisation; coordination, steering, admin, data protection.
+ */
 export const DEMO_USERS: DemoUser[] = [
   { username: "casemanager", displayName: "Anna Demir", role: "case_manager", organisation: 0, fte: 1 },
   { username: "casemanager2", displayName: "Jonas Becker", role: "case_manager", organisation: 0, fte: 1 },
@@ -29,6 +32,10 @@ export const DEMO_USERS: DemoUser[] = [
   { username: "cm.wagner", displayName: "Sophie Wagner", role: "case_manager", organisation: 3, fte: 0.75 },
   { username: "cm.kaya", displayName: "Emre Kaya", role: "case_manager", organisation: 0, fte: 1 },
   { username: "cm.hoffmann", displayName: "Julia Hoffmann", role: "case_manager", organisation: 1, fte: 1 },
+  { username: "teamleitung", displayName: "Sabine Vogel", role: "team_lead", organisation: 0, fte: null },
+  { username: "teamleitung.caritas", displayName: "Markus Weber", role: "team_lead", organisation: 1, fte: null },
+  { username: "teamleitung.diakonie", displayName: "Ines Albrecht", role: "team_lead", organisation: 2, fte: null },
+  { username: "teamleitung.drk", displayName: "Kai Brückner", role: "team_lead", organisation: 3, fte: null },
   { username: "koordination", displayName: "Petra Lange", role: "coordinator", organisation: 0, fte: null },
   { username: "koordination2", displayName: "Tobias Krüger", role: "coordinator", organisation: 0, fte: null },
   { username: "lenkung", displayName: "Dr. Michael Brandt", role: "steering", organisation: 0, fte: null },

@@ -27,6 +27,7 @@ export async function seedReferenceData(db: Kysely<Database>): Promise<void> {
         name: o.name,
         kind: o.kind,
         municipality_id: o.municipality ? (municipalityIds.get(o.municipality) ?? null) : null,
+        coordination_access: o.coordinationAccess,
       })),
     )
     .onConflict((oc) => oc.column("name").doNothing())

@@ -1,6 +1,6 @@
 // Reference data of Kreis Mettmann: municipalities, organisations and partners.
 // Organisation and partner names are illustrative; people in the demo data are fictitious.
-import type { OrganisationKind, PartnerKind } from "../../workflows/vocabulary";
+import type { CoordinationAccess, OrganisationKind, PartnerKind } from "../../workflows/vocabulary";
 
 export const DISTRICT = "Kreis Mettmann";
 
@@ -31,11 +31,20 @@ export const MUNICIPALITY_WEIGHTS: Record<(typeof MUNICIPALITIES)[number], numbe
   Wülfrath: 21,
 };
 
-export const ORGANISATIONS: { name: string; kind: OrganisationKind; municipality: string | null }[] = [
-  { name: "Kreis Mettmann – Kommunales Integrationszentrum", kind: "kreis", municipality: "Mettmann" },
-  { name: "Stadt Velbert – Fachbereich Soziales", kind: "kommune", municipality: "Velbert" },
-  { name: "Stadt Ratingen – Amt für Soziales und Integration", kind: "kommune", municipality: "Ratingen" },
-  { name: "Stadt Langenfeld – Referat Soziales", kind: "kommune", municipality: "Langenfeld (Rhld.)" },
+/**
+ * The Kreis's own KIM team and three welfare organisations, each with its agreement on what the KIM
+ * coordination may see of its cases (README "Organisations"): every rule can be tried in the demo.
+ */
+export const ORGANISATIONS: {
+  name: string;
+  kind: OrganisationKind;
+  municipality: string | null;
+  coordinationAccess: CoordinationAccess;
+}[] = [
+  { name: "Kreis Mettmann – Kommunales Integrationszentrum", kind: "kreis", municipality: "Mettmann", coordinationAccess: "voll" },
+  { name: "Caritasverband für den Kreis Mettmann e. V.", kind: "traeger", municipality: "Ratingen", coordinationAccess: "pseudonymisiert" },
+  { name: "Diakonie im Kreis Mettmann", kind: "traeger", municipality: "Velbert", coordinationAccess: "voll" },
+  { name: "DRK-Kreisverband Mettmann e. V.", kind: "traeger", municipality: "Langenfeld (Rhld.)", coordinationAccess: "aggregiert" },
 ];
 
 export const PARTNERS: { name: string; kind: PartnerKind; municipality: string | null }[] = [

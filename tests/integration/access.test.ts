@@ -88,27 +88,31 @@ describe("caseVisibleTo", () => {
 });
 
 describe("role permissions", () => {
-  test("case content is readable by case managers (own) and coordinators (any) only", () => {
+  test("case content is readable by case managers (own), Teamleitung (organisation) and coordinators (any) only", () => {
     const readers = ROLES.values.filter((role) =>
       PERMISSIONS.some((p) => p.startsWith("read:case:") && hasPermission(role, p)),
     );
-    expect(readers.sort()).toEqual(["case_manager", "coordinator"]);
+    expect(readers.sort()).toEqual(["case_manager", "coordinator", "team_lead"]);
+    expect(hasPermission("team_lead", "read:case:org")).toBe(true);
+    expect(hasPermission("team_lead", "read:case:any")).toBe(false);
+    expect(PERMISSIONS.filter((p) => p.startsWith("write:") && hasPermission("team_lead", p))).toEqual([]);
     expect(hasPermission("case_manager", "read:case:any")).toBe(false);
     expect(hasPermission("case_manager", "read:case:own")).toBe(true);
     expect(hasPermission("coordinator", "read:case:any")).toBe(true);
   });
 
-  test("steering gets aggregates only, admin manages users only", () => {
+  test("steering gets aggregates only, admin manages users and organisations only", () => {
     expect(PERMISSIONS.filter((p) => hasPermission("steering", p) && !p.startsWith("read:statechart"))).toEqual([
       "read:report:aggregate",
     ]);
-    expect(PERMISSIONS.filter((p) => hasPermission("admin", p))).toEqual(["manage:users:any"]);
+    expect(PERMISSIONS.filter((p) => hasPermission("admin", p))).toEqual(["manage:organisations:any", "manage:users:any"]);
     expect(hasPermission("coordinator", "manage:users:any")).toBe(false);
   });
 
   test("each role lands on its own home page", () => {
     expect(ROLE_HOME).toEqual({
       case_manager: "/faelle",
+      team_lead: "/team",
       coordinator: "/team",
       steering: "/berichte",
       admin: "/admin/benutzer",

@@ -15,11 +15,11 @@ export type DemoActors = Record<
 export async function seedActors(db: Kysely<Database>): Promise<DemoActors> {
   await seedReferenceData(db);
   await seedDemoUsers(db);
-  const users = await db.selectFrom("users").select(["id", "username", "role"]).execute();
+  const users = await db.selectFrom("users").select(["id", "username", "role", "organisation_id"]).execute();
   const actor = (username: string): Actor => {
     const u = users.find((x) => x.username === username);
     if (!u) throw new Error(`demo user ${username} missing`);
-    return { id: u.id, role: u.role };
+    return { id: u.id, role: u.role, organisationId: u.organisation_id };
   };
   return {
     cm: actor("casemanager"),

@@ -69,9 +69,9 @@ describe("loadCaseFile: who sees a case file", () => {
       expect.objectContaining({ outcome: "allowed" }),
     ]);
 
-    await runCommands(t.db, a.coordinator, caseId, [{ type: "TRANSFER", toCaseManagerId: a.otherOrgCm.id }]);
+    await runCommands(t.db, a.coordinator, caseId, [{ type: "TRANSFER", toCaseManagerId: a.cm2.id }]);
     expect(await loadCaseFile(t.db, a.cm, caseId)).toBeUndefined();
-    expect((await loadCaseFile(t.db, a.otherOrgCm, caseId))?.case.caseManager?.name).toBe("Rami Haddad");
+    expect((await loadCaseFile(t.db, a.cm2, caseId))?.case.caseManager?.name).toBe("Jonas Becker");
   });
 
   it("lets a coordinator open any case, audited", async () => {
@@ -98,7 +98,9 @@ describe("loadCaseFile: the steps offered", () => {
     const asCoordinator = await loadCaseFile(t.db, a.coordinator, caseId);
     expect(asCoordinator?.allowedEvents).toEqual(machine);
     expect(asCoordinator?.options.transferTargets.map((u) => u.id)).not.toContain(a.cm.id);
-    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).toContain(a.otherOrgCm.id);
+    // transfers stay inside the case's organisation (another organisation: a step with its own basis)
+    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).toContain(a.cm2.id);
+    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).not.toContain(a.otherOrgCm.id);
   });
 
   it("never offers FLAG_RECLASSIFICATION (the daily job raises it) although the machine allows it", async () => {

@@ -369,7 +369,7 @@ describe("computed columns (Europe/Berlin)", () => {
 
 describe("sorting", () => {
   async function sortedNames(sort: CaseloadQuery["sort"], desc: boolean, search = "") {
-    return (await list(actors.cm1, { sort, desc, search })).rows.map((r) => r.lastName);
+    return (await list(actors.cm1, { sort, desc, search })).rows.map((r) => r.lastName ?? "");
   }
 
   test("by name, both directions", async () => {

@@ -306,6 +306,7 @@ describe("coordination on the demo accounts", () => {
           "daysWaiting",
           "municipality",
           "openedAt",
+          "organisationId",
           "referralMunicipality",
           "referralSource",
           "rowVersion",

@@ -63,12 +63,20 @@ async function anyMunicipality(db: Kysely<Database>): Promise<number> {
   return row.id;
 }
 
-/** A client with one open case in intake (no machine involved: snapshot '{}', machine_version 'test'). */
+/**
+ * A client with one open case in intake (no machine involved: snapshot '{}', machine_version 'test').
+ * The case belongs to its case manager's organisation (trigger); without one, to `organisationId` or
+ * the first organisation.
+ */
 export async function insertCase(
   db: Kysely<Database>,
-  options: { caseManagerId: string | null; deputyId?: string | null },
+  options: { caseManagerId: string | null; deputyId?: string | null; organisationId?: number },
 ): Promise<string> {
   const municipalityId = await anyMunicipality(db);
+  const organisationId =
+    options.organisationId ??
+    (await db.selectFrom("organisations").select("id").orderBy("id").executeTakeFirst())?.id ??
+    (await insertOrganisation(db));
   const client = await db
     .insertInto("clients")
     .values({
@@ -87,6 +95,7 @@ export async function insertCase(
       client_id: client.id,
       case_manager_id: options.caseManagerId,
       deputy_id: options.deputyId ?? null,
+      organisation_id: organisationId,
       referral_source: "selbstmelder",
       state: "intake",
       snapshot: "{}",

@@ -12,7 +12,7 @@ import type { Database } from "../../db/schema";
 import { type RouteTable, createServerApp } from "../../server-app";
 import { troubleLines } from "../support/server-log";
 import { buildFile } from "./build";
-import { cookiePair, testSecretBox } from "./fixtures";
+import { TEST_SECRET_KEY, cookiePair, testSecretBox } from "./fixtures";
 
 export interface TestServer {
   base: string;
@@ -34,7 +34,7 @@ export interface HttpAnswer {
 /** Starts the app on a free port; console.error and console.warn are captured into errorLog. */
 export async function startTestServer(db: Kysely<Database>): Promise<TestServer> {
   const build = (await import(/* @vite-ignore */ pathToFileURL(buildFile).href)) as ServerBuild;
-  const config = parseConfig({ NODE_ENV: "production", KIM_REQUEST_LOG: "off", KIM_DAILY_JOB: "off", KIM_DEMO_DATA: "0" });
+  const config = parseConfig({ NODE_ENV: "production", KIM_REQUEST_LOG: "off", KIM_DAILY_JOB: "off", KIM_DEMO_DATA: "0", KIM_SECRET_KEY: TEST_SECRET_KEY });
   const auth = createAuth(db, { secureCookies: false, secrets: testSecretBox });
   const { app, routes } = createServerApp({ build, db, auth, config });
   const errorLog: string[] = [];

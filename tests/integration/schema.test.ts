@@ -9,6 +9,7 @@ import {
   CLOSURE_REASONS,
   CONSENT_GIVERS,
   CONTACT_TYPES,
+  COORDINATION_ACCESS,
   FINDING_PRIORITIES,
   FINDING_STATUSES,
   GENDERS,
@@ -40,7 +41,7 @@ type Nullability<Row> = {
  */
 export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Database[T]>> } = {
   municipalities: { id: "not null", name: "not null", district: "not null", official_key: "null" },
-  organisations: { id: "not null", name: "not null", kind: "not null", municipality_id: "null" },
+  organisations: { id: "not null", name: "not null", kind: "not null", municipality_id: "null", coordination_access: "not null" },
   users: {
     id: "not null",
     username: "not null",
@@ -114,6 +115,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     client_id: "not null",
     case_manager_id: "null",
     deputy_id: "null",
+    organisation_id: "not null",
     target_group: "null",
     target_group_definition_id: "null",
     referral_source: "not null",
@@ -269,6 +271,17 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     finished_at: "null",
     result: "null",
   },
+  organisation_transfers: {
+    id: "not null",
+    case_id: "not null",
+    from_organisation_id: "not null",
+    to_organisation_id: "not null",
+    consent_given_on: "null",
+    consent_given_by: "null",
+    legal_basis: "null",
+    recorded_by: "null",
+    recorded_at: "not null",
+  },
   report_cases: {
     case_id: "not null",
     client_id: "not null",
@@ -302,6 +315,7 @@ const LOGIN_CHALLENGE_PURPOSES: Record<LoginChallengePurpose, true> = { verify: 
  */
 const ENUM_CHECKS: Record<string, readonly string[]> = {
   "organisations.kind": ORGANISATION_KINDS.values,
+  "organisations.coordination_access": COORDINATION_ACCESS.values,
   "users.role": ROLES.values,
   "target_group_definitions.code": TARGET_GROUPS.values,
   "clients.gender": GENDERS.values,
@@ -317,6 +331,7 @@ const ENUM_CHECKS: Record<string, readonly string[]> = {
   "goals.status": GOAL_STATUSES.values,
   "partners.kind": PARTNER_KINDS.values,
   "consents.given_by": CONSENT_GIVERS.values,
+  "organisation_transfers.consent_given_by": CONSENT_GIVERS.values,
   "referrals.need_domain": NEED_DOMAINS.values,
   "referrals.status": REFERRAL_STATUSES.values,
   "contacts.contact_type": CONTACT_TYPES.values,

@@ -92,8 +92,8 @@ afterAll(async () => {
 });
 
 describe("who needs a second factor", () => {
-  test("coordinators, admins and data protection; case managers and steering only once they have set one up", () => {
-    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator", "data_protection"]);
+  test("Teamleitung, coordinators, admins and data protection; case managers and steering only once they have set one up", () => {
+    expect([...SECOND_FACTOR_ROLES].sort()).toEqual(["admin", "coordinator", "data_protection", "team_lead"]);
   });
 
   test("a case manager without a factor signs in with the password alone, as before", async () => {

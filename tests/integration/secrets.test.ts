@@ -9,11 +9,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { generateSecretKey } from "../../db/secret-box";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../db/seed/demo-users";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "../../db/seed/demo-users";
+import { requiresSecondFactor } from "../../workflows/permissions";
 import { totpCode } from "../../db/totp";
 import { type AppProcess, signInWithCodeOver, startAppProcess } from "./app-process";
 import { root } from "./build";
 import { type TestDatabase, createTestDatabase } from "./db";
+
+/** The demo accounts that are seeded with the demo second factor (koordination, admin, …). */
+const DEMO_ACCOUNTS_WITH_FACTOR = DEMO_USERS.filter((u) => requiresSecondFactor(u.role)).length;
 
 const onPostgres = inject("testDatabaseKind") === "postgres";
 // Real processes on a shared 2-core machine: starting one can take a while under load.
@@ -64,7 +68,7 @@ describe.runIf(onPostgres)("second-factor secrets at rest", () => {
     expect(readFileSync(keyFile, "utf8")).toMatch(/^demo:[A-Za-z0-9+/]{43}=\n$/);
 
     const stored = await storedSecrets();
-    expect(stored).toHaveLength(3); // koordination, koordination2, admin
+    expect(stored).toHaveLength(DEMO_ACCOUNTS_WITH_FACTOR);
     for (const value of stored) expect(value).toMatch(/^kim1:demo:/);
     const dump = spawnSync("pg_dump", ["--data-only", t.url!], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     expect(dump.status).toBe(0);
@@ -89,9 +93,9 @@ describe.runIf(onPostgres)("second-factor secrets at rest", () => {
     const oldKey = readFileSync(path.join(dataDir, "secret-key"), "utf8").trim();
     const rotated = rotate({ KIM_SECRET_KEY: newKey, KIM_SECRET_KEYS_OLD: oldKey });
     expect(rotated.stderr).toBe("");
-    expect(rotated.stdout).toContain('sealed with key "neu2026": 3 second-factor secret(s) of users');
+    expect(rotated.stdout).toContain(`sealed with key "neu2026": ${DEMO_ACCOUNTS_WITH_FACTOR} second-factor secret(s) of users`);
     const after = await storedSecrets();
-    expect(after).toHaveLength(3);
+    expect(after).toHaveLength(DEMO_ACCOUNTS_WITH_FACTOR);
     for (const value of after) expect(value).toMatch(/^kim1:neu2026:/);
     expect(rotate({ KIM_SECRET_KEY: newKey }).stdout).toContain(": 0 second-factor secret(s)");
 

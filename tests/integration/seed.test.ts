@@ -91,7 +91,7 @@ describe("seed", () => {
     expect(await verifyPassword(users[0]?.password_hash ?? "", DEMO_PASSWORD)).toBe(true);
   });
 
-  test("koordination, koordination2, admin and datenschutz have the documented demo second factor set up; nobody else has one", async () => {
+  test("koordination, koordination2, the Teamleitung accounts, admin and datenschutz have the documented demo second factor set up; nobody else has one", async () => {
     await seedReferenceData(db);
     await seedDemoUsers(db);
     const rows = await db
@@ -100,7 +100,16 @@ describe("seed", () => {
       .orderBy("username")
       .execute();
     const withFactor = rows.filter((r) => r.totp_enabled_at !== null);
-    expect(withFactor.map((r) => r.username)).toEqual(["admin", "datenschutz", "koordination", "koordination2"]);
+    expect(withFactor.map((r) => r.username)).toEqual([
+      "admin",
+      "datenschutz",
+      "koordination",
+      "koordination2",
+      "teamleitung",
+      "teamleitung.caritas",
+      "teamleitung.diakonie",
+      "teamleitung.drk",
+    ]);
     expect(new Set(withFactor.map((r) => r.totp_secret))).toEqual(new Set([DEMO_TOTP_SECRET]));
     expect(rows.filter((r) => r.totp_enabled_at === null).every((r) => r.totp_secret === null)).toBe(true);
     expect(rows.every((r) => r.totp_last_step === null)).toBe(true);

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { CASE_EVENT_LABELS } from "../../../workflows/case-machine";
 import {
   CLOSURE_REASONS,
+  CONSENT_GIVERS,
   CONTACT_TYPES,
   GOAL_STATUSES,
   IDENTITY_STEPS,
@@ -162,10 +163,30 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
               <SelectField
                 field={f.toCaseManagerId}
                 label="Neue fallführende Casemanager*in"
-                options={file.options.transferTargets.map((u) => ({ value: u.id, label: u.name }))}
+                options={[...file.options.transferTargets, ...file.options.otherOrganisationTargets].map((u) => ({
+                  value: u.id,
+                  label: u.otherOrganisation ? `${u.name} – ${u.otherOrganisation} (anderer Träger)` : u.name,
+                }))}
                 required
               />
               <TextareaField field={f.note} label="Notiz zur Übergabe" />
+              {file.options.otherOrganisationTargets.length > 0 ? (
+                <fieldset>
+                  <legend>Nur bei Übergabe an einen anderen Träger</legend>
+                  <SelectField
+                    field={f.basis}
+                    label="Grundlage der Übergabe"
+                    placeholder="Keine (Übergabe im selben Träger)"
+                    options={[
+                      { value: "einwilligung", label: "Einwilligung der Klient*in für diesen Träger" },
+                      { value: "rechtsgrundlage", label: "Dokumentierte Rechtsgrundlage (Koordination)" },
+                    ]}
+                  />
+                  <TextField field={f.consentGivenOn} label="Einwilligung erteilt am" type="date" />
+                  <SelectField field={f.consentGivenBy} label="Einwilligung erteilt von" options={optionsOf(CONSENT_GIVERS)} />
+                  <TextareaField field={f.legalBasis} label="Rechtsgrundlage" />
+                </fieldset>
+              ) : null}
             </>
           )}
         </IntentForm>

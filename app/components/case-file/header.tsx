@@ -23,8 +23,14 @@ export function CaseHeader({ file }: { file: CaseFile }) {
   return (
     <header className="case-header" aria-labelledby="case-title">
       <h1 id="case-title">
-        {client.lastName}, {client.firstName}
+        {file.pseudonymised ? `Fall ${client.aktenzeichen} (pseudonymisiert)` : `${client.lastName}, ${client.firstName}`}
       </h1>
+      {file.pseudonymised ? (
+        <p className="muted">
+          Die Vereinbarung mit dem Träger erlaubt der Koordination nur eine pseudonymisierte Sicht: ohne Name,
+          Geburtsdatum, Kontaktdaten und Freitexte.
+        </p>
+      ) : null}
       <dl className="case-facts">
         <div>
           <dt>Aktenzeichen</dt>
