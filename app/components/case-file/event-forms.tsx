@@ -1,7 +1,7 @@
 // The lifecycle steps of a case as forms: exactly the events the statechart allows now (the loader's
 // `allowedEvents`), each posting `intent=<EVENT_TYPE>` and the case's current `rowVersion`.
 import type { ReactNode } from "react";
-import { CASE_EVENT_LABELS } from "../../../workflows/case-machine";
+import { CASE_EVENT_LABELS, RESTING_CLOSURE_REASONS } from "../../../workflows/case-machine";
 import {
   CLOSURE_REASONS,
   CONTACT_TYPES,
@@ -34,6 +34,10 @@ const HINTS: Partial<Record<CaseEventIntent, string>> = {
   CLOSE: "Alle Ziele müssen bewertet sein, bevor der Fall abgeschlossen werden kann.",
   PAUSE: "Zum Beispiel: Klient*in ist nicht erreichbar.",
 };
+
+/** A resting case closes directly: the client is out of reach, so open goals stay unevaluated. */
+const HINT_CLOSE_RESTING =
+  "Der Fall ruht: Er kann direkt abgeschlossen werden, wenn der Kontakt abgebrochen ist, die Person verzogen oder ausgereist ist. Offene Ziele bleiben unbewertet.";
 
 function targetGroupOptions(file: CaseFile) {
   return file.options.targetGroups.map((d) => ({
@@ -135,7 +139,8 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
           )}
         </IntentForm>
       );
-    case "CLOSE":
+    case "CLOSE": {
+      const resting = file.case.state === "resting";
       return (
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.CLOSE} hidden={{ rowVersion: file.case.rowVersion }}
           label={CASE_EVENT_LABELS.CLOSE} submitLabel="Fall abschließen">
@@ -144,8 +149,10 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
               <SelectField
                 field={f.reason}
                 label="Abschlussgrund"
-                options={optionsOf(CLOSURE_REASONS).filter((o) => o.value !== "nicht_zustaendig")}
-                hint={HINTS.CLOSE}
+                options={optionsOf(CLOSURE_REASONS).filter((o) =>
+                  resting ? (RESTING_CLOSURE_REASONS as readonly string[]).includes(o.value) : o.value !== "nicht_zustaendig",
+                )}
+                hint={resting ? HINT_CLOSE_RESTING : HINTS.CLOSE}
                 required
               />
               <TextareaField field={f.note} label="Notiz zum Abschluss" />
@@ -153,6 +160,7 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
           )}
         </IntentForm>
       );
+    }
     case "TRANSFER":
       return (
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.TRANSFER} hidden={{ rowVersion: file.case.rowVersion }}
