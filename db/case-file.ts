@@ -342,8 +342,10 @@ export async function loadCaseFile(
       closureReason: row.closure_reason,
       firstContactAt: iso(row.first_contact_at),
       daysOpen: Math.max(0, Math.floor((endMs - openedMs) / DAY_MS)),
-      reclassificationRequired: row.reclassification_required,
-      reclassificationFlaggedAt: context.reclassificationFlaggedAt,
+      // A closed case asks for nothing: a pending flag shows again only if the case is reopened (the
+      // FLAG_RECLASSIFICATION event itself stays in the history).
+      reclassificationRequired: row.state === "closed" ? null : row.reclassification_required,
+      reclassificationFlaggedAt: row.state === "closed" ? null : context.reclassificationFlaggedAt,
       caseManager: row.case_manager_id ? { id: row.case_manager_id, name: row.case_manager_name ?? "" } : null,
       deputy: row.deputy_id ? { id: row.deputy_id, name: row.deputy_name ?? "" } : null,
       restingFrom: context.restingFrom,
