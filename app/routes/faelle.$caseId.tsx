@@ -26,6 +26,7 @@ import {
   TimelineSection,
 } from "~/components/case-file/sections";
 import { loadCaseFile } from "~/db.server";
+import { INTAKE_CREATED_FLASH, flashRedirect, readFlash } from "~/flash.server";
 import { notFound, requireUser } from "~/guards.server";
 import {
   CASE_FILE_SCHEMAS,
@@ -46,7 +47,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const file = await loadCaseFile(context.db, user, params.caseId ?? "");
   if (!file) notFound();
-  return file;
+  const flash = readFlash(context.config, request);
+  const confirmation = flash.key === null ? null : flash.key === INTAKE_CREATED_FLASH ? CREATED_NOTICE : confirmationFor(flash.key);
+  return data({ ...file, confirmation }, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
+}
+
+const CREATED_NOTICE = "Die Aufnahme wurde angelegt. Als Nächstes: den Erstkontakt dokumentieren.";
+
+function confirmationFor(key: string): string | null {
+  return isCaseFileIntent(key) ? CONFIRMATIONS[key] : null;
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -64,8 +73,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const outcome = await performCaseFileIntent(context.db, user, caseId, submission.value as CaseFileValue);
   if (outcome.ok) {
-    const token = Date.now().toString(36);
-    throw redirect(outcome.stillVisible ? `/faelle/${caseId}?ok=${intent}&t=${token}` : `/faelle?ok=${intent}`);
+    if (!outcome.stillVisible) throw redirect(`/faelle?ok=${intent}`);
+    const flash = flashRedirect(context.config, `/faelle/${caseId}`, intent);
+    throw redirect(flash.location, { headers: { "Set-Cookie": flash.setCookie } });
   }
   if (outcome.status === 404) notFound();
   return data<CaseFileActionData>(
@@ -87,13 +97,8 @@ export default function CaseFilePage() {
   const file = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const actionData = useCaseFileActionData();
-  const ok = searchParams.get("ok");
-  const confirmation =
-    ok && isCaseFileIntent(ok)
-      ? CONFIRMATIONS[ok]
-      : searchParams.get("angelegt") === "1"
-        ? "Die Aufnahme wurde angelegt. Als Nächstes: den Erstkontakt dokumentieren."
-        : null;
+  // The notice belongs to the request that caused it: a later refused submit hides it.
+  const confirmation = actionData ? null : file.confirmation;
   // A new token after every successful submit remounts the forms, so they start empty again.
   const resetKey = searchParams.get("t") ?? "";
   const failedIntent = actionData?.formId.replace(/^cf-([A-Z_]+).*$/, "$1") ?? null;

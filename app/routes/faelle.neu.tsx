@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CheckboxField, FormErrors, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
 import { type IntakeInput, loadIntakeOptions, submitIntake } from "~/db.server";
+import { INTAKE_CREATED_FLASH, flashRedirect } from "~/flash.server";
 import { can, requirePermission } from "~/guards.server";
 import { IntakeSchema, type IntakeValues } from "~/schemas/intake";
 import { GENDERS, REFERRAL_SOURCES, RESIDENCE_STATUSES } from "../../workflows/vocabulary";
@@ -56,8 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }), duplicates: null }, { status: 400 });
     case "duplicates":
       return data({ result: submission.reply(), duplicates: outcome.duplicates }, { status: 409 });
-    case "created":
-      throw redirect(`/faelle/${outcome.caseId}?angelegt=1`);
+    case "created": {
+      const flash = flashRedirect(context.config, `/faelle/${outcome.caseId}`, INTAKE_CREATED_FLASH);
+      throw redirect(flash.location, { headers: { "Set-Cookie": flash.setCookie } });
+    }
   }
 }
 
