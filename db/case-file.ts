@@ -17,6 +17,7 @@ import {
 import type { CasePhase, TargetGroup } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo } from "./access";
 import { writeAudit } from "./audit";
+import { loadCaseHistory } from "./case-history";
 import { berlinDate, currentDefinition } from "./case-service";
 import type { Database } from "./schema";
 
@@ -207,21 +208,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .orderBy("occurred_on")
       .orderBy("created_at")
       .execute(),
-    db
-      .selectFrom("case_events")
-      .leftJoin("users", "users.id", "case_events.actor_id")
-      .select([
-        "case_events.id",
-        "case_events.seq",
-        "case_events.type",
-        "case_events.from_state",
-        "case_events.to_state",
-        "case_events.occurred_at",
-        "users.display_name as actor_name",
-      ])
-      .where("case_events.case_id", "=", caseId)
-      .orderBy("case_events.seq", "desc")
-      .execute(),
+    loadCaseHistory(db, caseId),
   ]);
   return { assessments, goals, referrals, contacts, followUps, consents, identitySteps, events };
 }
@@ -393,7 +380,8 @@ export async function loadCaseFile(
     })),
     consents,
     identitySteps: sections.identitySteps,
-    timeline: sections.events.map((e) => ({ ...e, occurred_at: iso(e.occurred_at) as string })),
+    /** The history (Verlauf): every event of the case, newest first (db/case-history.ts). */
+    history: sections.events,
     options: options_,
   };
 }

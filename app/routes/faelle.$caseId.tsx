@@ -23,7 +23,8 @@ import {
   IdentitySection,
   PersonalDataSection,
   ReferralsSection,
-  TimelineSection,
+  HISTORY_FILTER_PARAM,
+  HistorySection,
 } from "~/components/case-file/sections";
 import { loadCaseFile } from "~/db.server";
 import { INTAKE_CREATED_FLASH, flashRedirect, readFlash } from "~/flash.server";
@@ -160,7 +161,7 @@ export default function CaseFilePage() {
       <ContactsSection file={file} />
       <FollowUpsSection file={file} canWrite={canWrite} />
       {showIdentity ? <IdentitySection file={file} /> : null}
-      <TimelineSection file={file} />
+      <HistorySection file={file} kind={searchParams.get(HISTORY_FILTER_PARAM)} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import * as m0002 from "./0002-evaluation-views";
 import * as m0004 from "./0004-coordination-indexes";
 import * as m0005 from "./0005-second-factor";
 import * as m0006 from "./0006-report-facts";
+import * as m0009 from "./0009-case-history";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0004-coordination-indexes": m0004,
   "0005-second-factor": m0005,
   "0006-report-facts": m0006,
+  "0009-case-history": m0009,
 };

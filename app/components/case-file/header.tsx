@@ -105,7 +105,7 @@ const STEPS: CasePhase[] = ["intake", "classification", "assessment", "planning"
 export function PhaseStepper({ file }: { file: CaseFile }) {
   const { state, restingFrom } = file.case;
   const current: CasePhase = state === "resting" && restingFrom ? restingFrom : state;
-  const visited = new Set(file.timeline.map((e) => e.to_state));
+  const visited = new Set(file.history.map((e) => e.toState));
   return (
     <ol className="stepper" aria-label="Phasen des Falls">
       {STEPS.map((phase) => {
