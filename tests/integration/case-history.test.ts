@@ -26,9 +26,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-function ok<T extends { ok: boolean }>(result: T, what: string): T {
+function ok<R extends { ok: boolean }>(result: R, what: string): Extract<R, { ok: true }> {
   if (!result.ok) throw new Error(`${what}: ${JSON.stringify(result)}`);
-  return result;
+  return result as Extract<R, { ok: true }>;
 }
 
 async function partnerId(name: string) {
