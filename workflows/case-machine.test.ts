@@ -145,7 +145,7 @@ describe("classification (Klärung & Zielgruppenzuordnung)", () => {
     );
     expect(kind).toBe("guard_failed");
     expect(message).toBe(
-      "Die Voraussetzungen für „Unbegleitete minderjährige Flüchtlinge (UMF)“ (Definition v1) sind nicht erfüllt: " +
+      "Die Voraussetzungen für „Unbegleitete minderjährige Flüchtlinge (UMF)“ sind nicht erfüllt: " +
         "Die Person war bei Aufnahme nicht unter 18 Jahre alt (18 Jahre).",
     );
   });

@@ -36,7 +36,6 @@ import {
   toMillis,
 } from "./machine-kit";
 import {
-  describeDefinition,
   evaluateTargetGroup,
   type ClassificationFacts,
   type TargetGroupDefinition,
@@ -253,11 +252,12 @@ function refuseClassification(event: ClassificationPayload): string | null {
   const { definition, targetGroup } = event;
   if (definition.code !== targetGroup) {
     const chosen = TARGET_GROUPS.label[targetGroup] ?? String(targetGroup);
-    return `Die Zielgruppendefinition ${describeDefinition(definition)} passt nicht zur gewählten Zielgruppe „${chosen}“.`;
+    return `Die Zielgruppendefinition „${TARGET_GROUPS.label[definition.code] ?? String(definition.code)}“ passt nicht zur gewählten Zielgruppe „${chosen}“.`;
   }
   const result = evaluateTargetGroup(definition, event.facts);
   if (result.ok) return null;
-  return `Die Voraussetzungen für ${describeDefinition(definition)} sind nicht erfüllt: ${result.reasons.join(" ")}`;
+  // The definition's version is recorded with the event; the message names the group only.
+  return `Die Voraussetzungen für „${TARGET_GROUPS.label[targetGroup]}“ sind nicht erfüllt: ${result.reasons.join(" ")}`;
 }
 
 const caseGuards = {

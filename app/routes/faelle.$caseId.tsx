@@ -9,6 +9,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { type ShouldRevalidateFunction, useLoaderData, useSearchParams } from "@remix-run/react";
+import { arrangeNextSteps } from "../../workflows/next-steps";
 import { hasPermission } from "../../workflows/permissions";
 import { performCaseFileIntent } from "~/case-file.server";
 import { CaseEventForms } from "~/components/case-file/event-forms";
@@ -104,10 +105,7 @@ export default function CaseFilePage() {
   const resetKey = searchParams.get("t") ?? "";
   const failedIntent = actionData?.formId.replace(/^cf-([A-Z_]+).*$/, "$1") ?? null;
   const canWrite = hasPermission(file.viewer.role, "write:case:own") || hasPermission(file.viewer.role, "write:case:any");
-  const reclassifying = file.case.reclassificationRequired !== null;
-  const generalEvents = file.allowedEvents.filter(
-    (e) => !(reclassifying && (e === "RECLASSIFY" || e === "CLOSE_NOT_TARGET_GROUP")),
-  );
+  const steps = arrangeNextSteps(file.case.state, file.allowedEvents, file.case.reclassificationRequired !== null);
   const showIdentity = file.case.targetGroup === "geduldete_identitaet" || file.identitySteps.length > 0;
   return (
     <div key={resetKey} className="case-file">
@@ -142,11 +140,18 @@ export default function CaseFilePage() {
         <h2 id="naechste-schritte-title">Nächste Schritte</h2>
         <CaseEventForms
           file={file}
-          events={generalEvents}
+          steps={steps}
+          failedIntent={failedIntent}
           extra={
             failedIntent && isCaseEventIntent(failedIntent) && !file.allowedEvents.includes(failedIntent) ? failedIntent : null
           }
         />
+        {file.case.state === "active" && canWrite ? (
+          <p className="step-links">
+            Ebenfalls häufig in dieser Phase: <a href="#vermittlungen">Vermittlung planen</a> ·{" "}
+            <a href="#wiedervorlagen">Wiedervorlage anlegen</a>
+          </p>
+        ) : null}
       </section>
       <PersonalDataSection file={file} canWrite={canWrite} />
       <AssessmentSection file={file} />

@@ -53,7 +53,6 @@ export function CaseHeader({ file }: { file: CaseFile }) {
             {c.targetGroup ? (
               <>
                 {TARGET_GROUPS.label[c.targetGroup]}
-                {c.definitionVersion !== null ? <span className="muted"> (Definition v{c.definitionVersion})</span> : null}
               </>
             ) : (
               <span className="muted">noch nicht zugeordnet</span>
