@@ -154,12 +154,15 @@ export default function NewIntake() {
           <legend>Zugang</legend>
           <div className="stack-inner">
             <SelectField field={fields.referralSource} label="Zugangsweg" options={optionsOf(REFERRAL_SOURCES)} required />
-            <SelectField
-              field={fields.referralMunicipalityId}
-              label="Sozialamt der Kommune"
-              hint="Nur beim Zugangsweg „Sozialamt“: welches Sozialamt hat vermittelt?"
-              options={municipalityOptions}
-            />
+            {/* Shown only while the Zugangsweg is "Sozialamt": by CSS (:has), so it works without JavaScript too. */}
+            <div className="sozialamt-only">
+              <SelectField
+                field={fields.referralMunicipalityId}
+                label="Sozialamt der Kommune"
+                hint="Welches Sozialamt hat vermittelt?"
+                options={municipalityOptions}
+              />
+            </div>
             <CheckboxField
               field={fields.increasedNeedDocumented}
               label="Erhöhter Unterstützungsbedarf dokumentiert"
