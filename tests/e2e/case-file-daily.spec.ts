@@ -119,7 +119,7 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string) {
 }
 
 test("one history: every entry type of HISTORY_EVENTS appears in a case's Verlauf, filterable by kind; a closed flagged case asks for nothing", async ({ page, login, browser }, testInfo) => {
-  test.setTimeout(420_000);
+  test.setTimeout(600_000);
   const seen = new Set<string>();
 
   // The system's flag, a transfer and the closure "keine Zielgruppe": the demo data's flagged open case,
@@ -203,9 +203,17 @@ test("one history: every entry type of HISTORY_EVENTS appears in a case's Verlau
     await plan.getByRole("combobox", { name: "Partner" }).selectOption({ label: partner });
     await plan.getByRole("combobox", { name: "Bedarfsfeld" }).selectOption({ label: "Sprache" });
     await submitStep(page, plan, "Vermittlung planen", "Vermittlung geplant.");
+    let status = "geplant";
+    if (end === "Ablehnung erfassen") {
+      // a partner declines a referral it received: send it first, without personal data
+      const send = await openForm(page, "Vermitteln", `Vermitteln (${partner})`);
+      await send.getByRole("checkbox", { name: "Personenbezogene Daten werden an den Partner weitergegeben" }).uncheck();
+      await submitStep(page, send, `Vermitteln – geplant: ${partner}`, "Vermittlung versendet.");
+      status = "vermittelt";
+    }
     const form = await openForm(page, end, `${end} (${partner})`);
     await form.getByRole("textbox", { name: "Grund" }).fill("keine Plätze frei");
-    await submitStep(page, form, `${end} – geplant: ${partner}`, end === "Ablehnung erfassen" ? "Ablehnung der Vermittlung erfasst." : "Vermittlung abgebrochen.");
+    await submitStep(page, form, `${end} – ${status}: ${partner}`, end === "Ablehnung erfassen" ? "Ablehnung der Vermittlung erfasst." : "Vermittlung abgebrochen.");
   }
   await submitStep(page, page.locator("#einwilligungen"), "Widerrufen – Einwilligung für Ausländerbehörde Kreis Mettmann", "Einwilligung widerrufen.");
   const followUp = await openForm(page, "Wiedervorlage anlegen");
