@@ -151,7 +151,7 @@ export function appRedirectTarget(to: string | null | undefined, app: AppPaths):
 }
 
 /** A cookie's raw value (challenge ids are base64url, nothing to decode). */
-function readCookie(header: string | null, name: string): string | null {
+export function readCookie(header: string | null, name: string): string | null {
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;

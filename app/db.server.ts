@@ -19,6 +19,7 @@ export * from "../db/today";
 export * from "../db/duplicates";
 export * from "../db/intake";
 export * from "../db/case-file";
+export * from "../db/case-history";
 export * from "../db/clients";
 export * from "../db/consents";
 export * from "../db/follow-ups";

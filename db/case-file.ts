@@ -17,6 +17,7 @@ import {
 import type { CasePhase, TargetGroup } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
+import { loadCaseHistory } from "./case-history";
 import { berlinDate, currentDefinition } from "./case-service";
 import type { Database } from "./schema";
 
@@ -216,21 +217,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .orderBy("occurred_on")
       .orderBy("created_at")
       .execute(),
-    db
-      .selectFrom("case_events")
-      .leftJoin("users", "users.id", "case_events.actor_id")
-      .select([
-        "case_events.id",
-        "case_events.seq",
-        "case_events.type",
-        "case_events.from_state",
-        "case_events.to_state",
-        "case_events.occurred_at",
-        "users.display_name as actor_name",
-      ])
-      .where("case_events.case_id", "=", caseId)
-      .orderBy("case_events.seq", "desc")
-      .execute(),
+    loadCaseHistory(db, caseId),
   ]);
   return { assessments, goals, referrals, contacts, followUps, consents, identitySteps, events };
 }
@@ -355,8 +342,10 @@ export async function loadCaseFile(
       closureReason: row.closure_reason,
       firstContactAt: iso(row.first_contact_at),
       daysOpen: Math.max(0, Math.floor((endMs - openedMs) / DAY_MS)),
-      reclassificationRequired: row.reclassification_required,
-      reclassificationFlaggedAt: context.reclassificationFlaggedAt,
+      // A closed case asks for nothing: a pending flag shows again only if the case is reopened (the
+      // FLAG_RECLASSIFICATION event itself stays in the history).
+      reclassificationRequired: row.state === "closed" ? null : row.reclassification_required,
+      reclassificationFlaggedAt: row.state === "closed" ? null : context.reclassificationFlaggedAt,
       caseManager: row.case_manager_id ? { id: row.case_manager_id, name: row.case_manager_name ?? "" } : null,
       deputy: row.deputy_id ? { id: row.deputy_id, name: row.deputy_name ?? "" } : null,
       restingFrom: context.restingFrom,
@@ -404,7 +393,8 @@ export async function loadCaseFile(
     })),
     consents,
     identitySteps: sections.identitySteps,
-    timeline: sections.events.map((e) => ({ ...e, occurred_at: iso(e.occurred_at) as string })),
+    /** The history (Verlauf): every event of the case, newest first (db/case-history.ts). */
+    history: sections.events,
     options: options_,
   };
   return file.pseudonymised ? pseudonymiseCaseFile(file) : file;

@@ -4,6 +4,7 @@ import { AUDIT_OUTCOME_LABELS, auditActionLabel } from "../workflows/audit-query
 import { ROLES } from "../workflows/vocabulary";
 import { type Actor, caseFileReadableBy } from "./access";
 import { listClientAccesses } from "./audit-log";
+import { loadCaseHistory } from "./case-history";
 import type { Database } from "./schema";
 
 /**
@@ -66,7 +67,9 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
   const none = ["00000000-0000-0000-0000-000000000000"];
   const inCases = ids.length ? ids : none;
   const [events, contacts, assessments, goals, referrals, consents, identitySteps, followUps, accesses] = await Promise.all([
-    db.selectFrom("case_events").select(["case_id", "seq", "type", "payload", "occurred_at"]).where("case_id", "in", inCases).orderBy("case_id").orderBy("seq").execute(),
+    // The same history the client file shows (case events and audited steps: referrals, consents,
+    // disclosures, follow-ups, personal data), oldest first, with who and when.
+    Promise.all(ids.map(async (id) => [id, (await loadCaseHistory(db, id)).reverse()] as const)).then((list) => new Map(list)),
     db.selectFrom("contacts").select(["case_id", "contact_type", "with_interpreter", "occurred_at", "minutes", "note"]).where("case_id", "in", inCases).orderBy("occurred_at").execute(),
     db.selectFrom("assessments").select(["case_id", "need_domain", "level", "note", "assessed_at"]).where("case_id", "in", inCases).execute(),
     db.selectFrom("goals").select(["case_id", "need_domain", "title", "description", "status", "agreed_at", "target_date", "evaluated_at", "evaluation_note"]).where("case_id", "in", inCases).execute(),
@@ -109,7 +112,13 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
       person: client,
       faelle: cases.map((c) => ({
         ...c,
-        verlauf: events.filter((e) => e.case_id === c.id),
+        verlauf: (events.get(c.id) ?? []).map((e) => ({
+          type: e.type,
+          ereignis: e.label,
+          angaben: e.detail,
+          zeitpunkt: e.occurredAt,
+          durch: e.actorName ?? "System (tägliche Prüfung)",
+        })),
         kontakte: contacts.filter((x) => x.case_id === c.id),
         bedarfe: assessments.filter((x) => x.case_id === c.id),
         ziele: goals.filter((x) => x.case_id === c.id),

@@ -145,7 +145,7 @@ describe("classification (Klärung & Zielgruppenzuordnung)", () => {
     );
     expect(kind).toBe("guard_failed");
     expect(message).toBe(
-      "Die Voraussetzungen für „Unbegleitete minderjährige Flüchtlinge (UMF)“ (Definition v1) sind nicht erfüllt: " +
+      "Die Voraussetzungen für „Unbegleitete minderjährige Flüchtlinge (UMF)“ sind nicht erfüllt: " +
         "Die Person war bei Aufnahme nicht unter 18 Jahre alt (18 Jahre).",
     );
   });
@@ -405,6 +405,33 @@ describe("resting (ruhend)", () => {
       message: NOT_ALLOWED("Fall wieder aufnehmen", "active"),
     });
   });
+  it.each(RESTABLE)("CLOSE directly from resting (rested in %s) with 'Kontaktabbruch' [isRestingClosureReason: passes]", (phase) => {
+    const resting = roundtrip(runCase(caseIn(phase), pause));
+    expect(allowedCaseEvents(resting)).toContain("CLOSE");
+    const snapshot = runCase(resting, { type: "CLOSE", reason: "kontaktabbruch", note: "seit Monaten nicht erreichbar", at: T1 });
+    expect(phaseOf(snapshot)).toBe("closed");
+    expect(snapshot.context).toMatchObject({
+      closureReason: "kontaktabbruch",
+      closureNote: "seit Monaten nicht erreichbar",
+      closedAt: T1,
+      restingFrom: null,
+      restingSince: null,
+      pauseReason: null,
+    });
+  });
+  it.each(["verzogen", "ausreise_abschiebung", "sonstige"] as const)("CLOSE from resting accepts '%s'", (reason) => {
+    expect(phaseOf(runCase(caseIn("resting"), { type: "CLOSE", reason, at: T1 }))).toBe("closed");
+  });
+  it.each(["ziele_erreicht", "uebergabe_regeldienst", "keine_zielgruppe", "nicht_zustaendig"] as const)(
+    "CLOSE from resting refuses '%s' [isRestingClosureReason: refuses]",
+    (reason) => {
+      const result = refused(applyCaseTransition(caseIn("resting"), { type: "CLOSE", reason, at: T1 } as CaseEvent));
+      expect(result.kind).toBe("guard_failed");
+      expect(result.message).toBe(
+        "Ein ruhender Fall kann direkt nur mit diesen Gründen abgeschlossen werden: „Kontaktabbruch“, „verzogen“, „Ausreise / Abschiebung“, „Sonstiger Grund“. Für andere Gründe nehmen Sie den Fall bitte wieder auf und leiten den Abschluss ein.",
+      );
+    },
+  );
   it("phase work is not possible while resting", () => {
     expect(refused(applyCaseTransition(caseIn("resting"), agree("g2"))).kind).toBe("not_allowed");
     expect(refused(applyCaseTransition(caseIn("resting"), { type: "BEGIN_CLOSURE", at: T0 })).kind).toBe("not_allowed");
@@ -673,6 +700,7 @@ describe("labels and allowed events", () => {
     ]);
     expect(allowedCaseEvents(caseIn("resting"))).toEqual([
       "RECORD_CONTACT",
+      "CLOSE",
       "TRANSFER",
       "SET_DEPUTY",
       "RESUME",
@@ -693,6 +721,6 @@ describe("labels and allowed events", () => {
     visit(caseMachine.root);
     used.delete("");
     expect([...used].sort()).toEqual(declared);
-    expect(declared).toHaveLength(20);
+    expect(declared).toHaveLength(21);
   });
 });

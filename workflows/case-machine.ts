@@ -13,7 +13,8 @@
 //   │  │  ├─ assessment → planning → active → closure → closed
 //   │  │  │  (BEGIN_CLOSURE also from assessment and planning: a client may move away early)
 //   │  │  └─ (choice) returningFromClosure   CANCEL_CLOSURE goes back where closure began
-//   │  ├─ resting                PAUSE from any phase above; RESUME via (choice) resuming
+//   │  ├─ resting                PAUSE from any phase above; RESUME via (choice) resuming;
+//   │  │                         CLOSE directly with a resting reason (Kontaktabbruch, verzogen, …)
 //   │  └─ (choice) resuming
 //   ├─ closed                    REOPEN within the reopen period, via (choice) reopening
 //   └─ (choice) reopening
@@ -35,7 +36,6 @@ import {
   toMillis,
 } from "./machine-kit";
 import {
-  describeDefinition,
   evaluateTargetGroup,
   type ClassificationFacts,
   type TargetGroupDefinition,
@@ -80,6 +80,17 @@ export type ClosureStartPhase = "assessment" | "planning" | "active";
 export type ReopenPhase = "intake" | "classification" | "assessment" | "planning" | "active";
 /** Closure reasons for CLOSE; "nicht_zustaendig" belongs to REJECT_NOT_ELIGIBLE only. */
 export type CaseClosureReason = Exclude<ClosureReason, "nicht_zustaendig">;
+/**
+ * Reasons a resting case can be closed with directly (the client cannot be reached, has gone or left
+ * the country): no evaluation phase first, since nobody is there to evaluate goals with. Goals still
+ * "vereinbart" stay unevaluated (they never count as reached or missed).
+ */
+export const RESTING_CLOSURE_REASONS = [
+  "kontaktabbruch",
+  "verzogen",
+  "ausreise_abschiebung",
+  "sonstige",
+] as const satisfies readonly CaseClosureReason[];
 
 export type CaseInput = {
   caseId: string;
@@ -241,11 +252,12 @@ function refuseClassification(event: ClassificationPayload): string | null {
   const { definition, targetGroup } = event;
   if (definition.code !== targetGroup) {
     const chosen = TARGET_GROUPS.label[targetGroup] ?? String(targetGroup);
-    return `Die Zielgruppendefinition ${describeDefinition(definition)} passt nicht zur gewählten Zielgruppe „${chosen}“.`;
+    return `Die Zielgruppendefinition „${TARGET_GROUPS.label[definition.code] ?? String(definition.code)}“ passt nicht zur gewählten Zielgruppe „${chosen}“.`;
   }
   const result = evaluateTargetGroup(definition, event.facts);
   if (result.ok) return null;
-  return `Die Voraussetzungen für ${describeDefinition(definition)} sind nicht erfüllt: ${result.reasons.join(" ")}`;
+  // The definition's version is recorded with the event; the message names the group only.
+  return `Die Voraussetzungen für „${TARGET_GROUPS.label[targetGroup]}“ sind nicht erfüllt: ${result.reasons.join(" ")}`;
 }
 
 const caseGuards = {
@@ -281,6 +293,11 @@ const caseGuards = {
     }
     return CLOSURE_REASONS.values.includes(event.reason) ? null : "Bitte einen Abschlussgrund auswählen.";
   }),
+  isRestingClosureReason: payloadGuard(["CLOSE"], (_, event) =>
+    (RESTING_CLOSURE_REASONS as readonly string[]).includes(event.reason)
+      ? null
+      : `Ein ruhender Fall kann direkt nur mit diesen Gründen abgeschlossen werden: ${RESTING_CLOSURE_REASONS.map((r) => `„${CLOSURE_REASONS.label[r]}“`).join(", ")}. Für andere Gründe nehmen Sie den Fall bitte wieder auf und leiten den Abschluss ein.`,
+  ),
   allGoalsEvaluated: contextGuard((c) => {
     const open = openGoalCount(c);
     if (open === 0) return null;
@@ -578,6 +595,11 @@ export const caseMachine = caseSetup.createMachine({
             RECLASSIFY: { guard: and(["isClassified", "meetsTargetGroupDefinition"]), actions: "classify" },
             CLOSE_NOT_TARGET_GROUP: afterClassification.CLOSE_NOT_TARGET_GROUP,
             RECORD_IDENTITY_STEP: afterClassification.RECORD_IDENTITY_STEP,
+            CLOSE: {
+              guard: "isRestingClosureReason",
+              target: "#case.closed",
+              actions: ["clearResting", "close"],
+            },
           },
         },
         resuming: {

@@ -226,3 +226,59 @@ export const RECLASSIFICATION_REASONS = labels({
   aufenthaltstitel: "Aufenthaltstitel erteilt",
 });
 export type ReclassificationReason = (typeof RECLASSIFICATION_REASONS.values)[number];
+
+/** Kinds of entries in a case's history (Verlauf), for its filter. */
+export const HISTORY_KINDS = labels({
+  phase: "Phasen & Abschluss",
+  kontakt: "Kontakte",
+  bedarf_ziele: "Bedarfe & Ziele",
+  vermittlung: "Vermittlungen",
+  datenschutz: "Einwilligungen & Datenweitergabe",
+  wiedervorlage: "Wiedervorlagen",
+  identitaet: "Identitätsklärung",
+  zustaendigkeit: "Zuständigkeit & Vertretung",
+  system: "Hinweise des Systems",
+  daten: "Persönliche Daten",
+});
+export type HistoryKind = (typeof HISTORY_KINDS.values)[number];
+
+/**
+ * Every type of entry in a case's history: the case statechart's events (plus CASE_OPENED) from
+ * case_events, and the steps recorded in the audit trail (referrals, consents, follow-ups, personal data).
+ * db/case-history.ts checks at compile time that every case event type is listed here.
+ */
+export const HISTORY_EVENTS = {
+  CASE_OPENED: { label: "Fall eröffnet", kind: "phase" },
+  RECORD_CONTACT: { label: "Kontakt dokumentiert", kind: "kontakt" },
+  REJECT_NOT_ELIGIBLE: { label: "Als nicht zuständig abgelehnt", kind: "phase" },
+  CLASSIFY: { label: "Zielgruppe zugeordnet", kind: "phase" },
+  CLOSE_NOT_TARGET_GROUP: { label: "Abgeschlossen (keine Zielgruppe)", kind: "phase" },
+  RECORD_ASSESSMENT: { label: "Bedarf eingeschätzt", kind: "bedarf_ziele" },
+  COMPLETE_ASSESSMENT: { label: "Assessment abgeschlossen", kind: "phase" },
+  AGREE_GOAL: { label: "Ziel vereinbart", kind: "bedarf_ziele" },
+  START_WORK: { label: "Hilfeplan in Umsetzung", kind: "phase" },
+  EVALUATE_GOAL: { label: "Ziel bewertet", kind: "bedarf_ziele" },
+  BEGIN_CLOSURE: { label: "Abschluss eingeleitet", kind: "phase" },
+  CANCEL_CLOSURE: { label: "Abschluss abgebrochen", kind: "phase" },
+  CLOSE: { label: "Fall abgeschlossen", kind: "phase" },
+  TRANSFER: { label: "Fall übergeben", kind: "zustaendigkeit" },
+  SET_DEPUTY: { label: "Vertretung geändert", kind: "zustaendigkeit" },
+  PAUSE: { label: "Fall ruhend gestellt", kind: "phase" },
+  RESUME: { label: "Fall wieder aufgenommen", kind: "phase" },
+  FLAG_RECLASSIFICATION: { label: "Neuzuordnung angefordert (tägliche Prüfung)", kind: "system" },
+  RECLASSIFY: { label: "Zielgruppe neu zugeordnet", kind: "phase" },
+  RECORD_IDENTITY_STEP: { label: "Schritt zur Identitätsklärung", kind: "identitaet" },
+  REOPEN: { label: "Fall wiedereröffnet", kind: "phase" },
+  REFERRAL_PLANNED: { label: "Vermittlung geplant", kind: "vermittlung" },
+  REFERRAL_SENT: { label: "Vermittelt", kind: "vermittlung" },
+  REFERRAL_ACCEPTED: { label: "Vermittlung angenommen", kind: "vermittlung" },
+  REFERRAL_COMPLETED: { label: "Vermittlung abgeschlossen", kind: "vermittlung" },
+  REFERRAL_DECLINED: { label: "Vermittlung abgelehnt", kind: "vermittlung" },
+  REFERRAL_CANCELLED: { label: "Vermittlung abgebrochen", kind: "vermittlung" },
+  CONSENT_GIVEN: { label: "Einwilligung erfasst", kind: "datenschutz" },
+  CONSENT_REVOKED: { label: "Einwilligung widerrufen", kind: "datenschutz" },
+  FOLLOW_UP_CREATED: { label: "Wiedervorlage angelegt", kind: "wiedervorlage" },
+  FOLLOW_UP_DONE: { label: "Wiedervorlage erledigt", kind: "wiedervorlage" },
+  CLIENT_UPDATED: { label: "Persönliche Daten geändert", kind: "daten" },
+} as const satisfies Record<string, { label: string; kind: HistoryKind }>;
+export type HistoryEventType = keyof typeof HISTORY_EVENTS;

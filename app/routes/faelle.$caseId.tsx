@@ -9,6 +9,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { type ShouldRevalidateFunction, useLoaderData, useSearchParams } from "@remix-run/react";
+import { arrangeNextSteps } from "../../workflows/next-steps";
 import { hasPermission } from "../../workflows/permissions";
 import { performCaseFileIntent } from "~/case-file.server";
 import { CaseEventForms } from "~/components/case-file/event-forms";
@@ -23,9 +24,11 @@ import {
   IdentitySection,
   PersonalDataSection,
   ReferralsSection,
-  TimelineSection,
+  HISTORY_FILTER_PARAM,
+  HistorySection,
 } from "~/components/case-file/sections";
 import { loadCaseFile } from "~/db.server";
+import { INTAKE_CREATED_FLASH, flashRedirect, readFlash } from "~/flash.server";
 import { notFound, requireUser } from "~/guards.server";
 import {
   CASE_FILE_SCHEMAS,
@@ -46,7 +49,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const file = await loadCaseFile(context.db, user, params.caseId ?? "");
   if (!file) notFound();
-  return file;
+  const flash = readFlash(context.config, request);
+  const confirmation = flash.key === null ? null : flash.key === INTAKE_CREATED_FLASH ? CREATED_NOTICE : confirmationFor(flash.key);
+  return data({ ...file, confirmation }, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
+}
+
+const CREATED_NOTICE = "Die Aufnahme wurde angelegt. Als Nächstes: den Erstkontakt dokumentieren.";
+
+function confirmationFor(key: string): string | null {
+  return isCaseFileIntent(key) ? CONFIRMATIONS[key] : null;
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -64,8 +75,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const outcome = await performCaseFileIntent(context.db, user, caseId, submission.value as CaseFileValue);
   if (outcome.ok) {
-    const token = Date.now().toString(36);
-    throw redirect(outcome.stillVisible ? `/faelle/${caseId}?ok=${intent}&t=${token}` : `/faelle?ok=${intent}`);
+    if (!outcome.stillVisible) throw redirect(`/faelle?ok=${intent}`);
+    const flash = flashRedirect(context.config, `/faelle/${caseId}`, intent);
+    throw redirect(flash.location, { headers: { "Set-Cookie": flash.setCookie } });
   }
   if (outcome.status === 404) notFound();
   return data<CaseFileActionData>(
@@ -87,21 +99,13 @@ export default function CaseFilePage() {
   const file = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const actionData = useCaseFileActionData();
-  const ok = searchParams.get("ok");
-  const confirmation =
-    ok && isCaseFileIntent(ok)
-      ? CONFIRMATIONS[ok]
-      : searchParams.get("angelegt") === "1"
-        ? "Die Aufnahme wurde angelegt. Als Nächstes: den Erstkontakt dokumentieren."
-        : null;
+  // The notice belongs to the request that caused it: a later refused submit hides it.
+  const confirmation = actionData ? null : file.confirmation;
   // A new token after every successful submit remounts the forms, so they start empty again.
   const resetKey = searchParams.get("t") ?? "";
   const failedIntent = actionData?.formId.replace(/^cf-([A-Z_]+).*$/, "$1") ?? null;
   const canWrite = file.viewer.mayWrite;
-  const reclassifying = file.case.reclassificationRequired !== null;
-  const generalEvents = file.allowedEvents.filter(
-    (e) => !(reclassifying && (e === "RECLASSIFY" || e === "CLOSE_NOT_TARGET_GROUP")),
-  );
+  const steps = arrangeNextSteps(file.case.state, file.allowedEvents, file.case.reclassificationRequired !== null);
   const showIdentity = file.case.targetGroup === "geduldete_identitaet" || file.identitySteps.length > 0;
   return (
     <div key={resetKey} className="case-file">
@@ -136,11 +140,18 @@ export default function CaseFilePage() {
         <h2 id="naechste-schritte-title">Nächste Schritte</h2>
         <CaseEventForms
           file={file}
-          events={generalEvents}
+          steps={steps}
+          failedIntent={failedIntent}
           extra={
             failedIntent && isCaseEventIntent(failedIntent) && !file.allowedEvents.includes(failedIntent) ? failedIntent : null
           }
         />
+        {file.case.state === "active" && canWrite ? (
+          <p className="step-links">
+            Ebenfalls häufig in dieser Phase: <a href="#vermittlungen">Vermittlung planen</a> ·{" "}
+            <a href="#wiedervorlagen">Wiedervorlage anlegen</a>
+          </p>
+        ) : null}
       </section>
       <PersonalDataSection file={file} canWrite={canWrite} />
       <AssessmentSection file={file} />
@@ -155,7 +166,7 @@ export default function CaseFilePage() {
       <ContactsSection file={file} />
       <FollowUpsSection file={file} canWrite={canWrite} />
       {showIdentity ? <IdentitySection file={file} /> : null}
-      <TimelineSection file={file} />
+      <HistorySection file={file} kind={searchParams.get(HISTORY_FILTER_PARAM)} />
     </div>
   );
 }

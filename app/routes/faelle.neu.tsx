@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CheckboxField, FormErrors, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
 import { type IntakeInput, loadIntakeOptions, submitIntake } from "~/db.server";
+import { INTAKE_CREATED_FLASH, flashRedirect } from "~/flash.server";
 import { can, requirePermission } from "~/guards.server";
 import { IntakeSchema, type IntakeValues } from "~/schemas/intake";
 import { GENDERS, REFERRAL_SOURCES, RESIDENCE_STATUSES } from "../../workflows/vocabulary";
@@ -56,8 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }), duplicates: null }, { status: 400 });
     case "duplicates":
       return data({ result: submission.reply(), duplicates: outcome.duplicates }, { status: 409 });
-    case "created":
-      throw redirect(`/faelle/${outcome.caseId}?angelegt=1`);
+    case "created": {
+      const flash = flashRedirect(context.config, `/faelle/${outcome.caseId}`, INTAKE_CREATED_FLASH);
+      throw redirect(flash.location, { headers: { "Set-Cookie": flash.setCookie } });
+    }
   }
 }
 
@@ -151,12 +154,15 @@ export default function NewIntake() {
           <legend>Zugang</legend>
           <div className="stack-inner">
             <SelectField field={fields.referralSource} label="Zugangsweg" options={optionsOf(REFERRAL_SOURCES)} required />
-            <SelectField
-              field={fields.referralMunicipalityId}
-              label="Sozialamt der Kommune"
-              hint="Nur beim Zugangsweg „Sozialamt“: welches Sozialamt hat vermittelt?"
-              options={municipalityOptions}
-            />
+            {/* Shown only while the Zugangsweg is "Sozialamt": by CSS (:has), so it works without JavaScript too. */}
+            <div className="sozialamt-only">
+              <SelectField
+                field={fields.referralMunicipalityId}
+                label="Sozialamt der Kommune"
+                hint="Welches Sozialamt hat vermittelt?"
+                options={municipalityOptions}
+              />
+            </div>
             <CheckboxField
               field={fields.increasedNeedDocumented}
               label="Erhöhter Unterstützungsbedarf dokumentiert"

@@ -17,11 +17,31 @@ export interface DailyJobResult {
   anonymised: number;
 }
 
+/** A `--date` the job cannot run for (not a calendar day, or in the future). */
+export class DailyJobDateError extends Error {}
+
+/**
+ * The instant the job runs "as of" for the day `asOf` (YYYY-MM-DD, Berlin calendar): now when it is
+ * today, noon UTC of that day when it lies in the past (same Berlin date all year). Future days are refused.
+ */
+export function dailyJobInstant(asOf: string, now: Date = new Date()): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(asOf);
+  const noon = match ? new Date(`${asOf}T12:00:00Z`) : null;
+  if (!noon || Number.isNaN(noon.getTime()) || noon.toISOString().slice(0, 10) !== asOf) {
+    throw new DailyJobDateError(`Ungültiges Datum „${asOf}“: bitte im Format JJJJ-MM-TT angeben (z. B. 2026-11-30).`);
+  }
+  const today = berlinDate(now);
+  if (asOf > today) {
+    throw new DailyJobDateError(`Der ${asOf} liegt in der Zukunft (heute ist der ${today}): der Tageslauf läuft nur für heute oder vergangene Tage.`);
+  }
+  return asOf === today ? now : noon;
+}
+
 export async function runDailyJob(
   db: Kysely<Database>,
-  options: { now?: Date; log?: (line: string) => void } = {},
+  options: { now?: Date; asOf?: string; log?: (line: string) => void } = {},
 ): Promise<DailyJobResult> {
-  const now = options.now ?? new Date();
+  const now = options.asOf !== undefined ? dailyJobInstant(options.asOf, options.now) : (options.now ?? new Date());
   const today = berlinDate(now);
   const eighteenYearsAgo = `${Number(today.slice(0, 4)) - 18}${today.slice(4)}`;
   const candidates = await db

@@ -5,6 +5,7 @@ import * as m0004 from "./0004-coordination-indexes";
 import * as m0005 from "./0005-second-factor";
 import * as m0006 from "./0006-report-facts";
 import * as m0007 from "./0007-organisations-rls";
+import * as m0009 from "./0009-case-history";
 import * as m0010 from "./0010-operations";
 import * as m0011 from "./0011-audit-viewer";
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0005-second-factor": m0005,
   "0006-report-facts": m0006,
   "0007-organisations-rls": m0007,
+  "0009-case-history": m0009,
   "0010-operations": m0010,
   "0011-audit-viewer": m0011,
 };

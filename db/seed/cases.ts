@@ -696,6 +696,40 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+/**
+ * The audit rows the services would have written for the generated referral, consent and follow-up
+ * steps (as in db/referral-service.ts, db/consents.ts, db/follow-ups.ts), so the demo cases' history
+ * (db/case-history.ts) is as complete as a real one.
+ */
+function auditRowsOf(g: GeneratedCase): Insertable<Database["audit_log"]>[] {
+  const caseId = String(g.case.id);
+  const row = (action: string, objectType: string, objectId: string, actorId: string | null | undefined, at: unknown, extra = {}) => ({
+    actor_id: actorId ?? null,
+    actor_role: "case_manager" as const,
+    action,
+    object_type: objectType,
+    object_id: objectId,
+    outcome: "allowed" as const,
+    detail: JSON.stringify({ caseId, ...extra }),
+    at: at as string,
+  });
+  const rows: Insertable<Database["audit_log"]>[] = [];
+  for (const c of g.consents) {
+    rows.push(row("consent.create", "consent", String(c.id), c.recorded_by, `${String(c.given_at)}T09:00:00Z`, { partnerId: c.partner_id }));
+  }
+  for (const r of g.referrals) {
+    const id = String(r.id);
+    rows.push(row("referral.plan", "referral", id, r.created_by, r.planned_at, { partnerId: r.partner_id }));
+    if (r.sent_at) rows.push(row("referral.send", "referral", id, r.created_by, r.sent_at, { basis: r.shares_data ? "einwilligung" : "keine_weitergabe" }));
+    if (r.accepted_at) rows.push(row("referral.accept", "referral", id, r.created_by, r.accepted_at));
+    if (r.ended_at) {
+      const action = r.status === "abgelehnt" ? "decline" : r.status === "abgebrochen" ? "cancel" : "complete";
+      rows.push(row(`referral.${action}`, "referral", id, r.created_by, r.ended_at));
+    }
+  }
+  return rows;
+}
+
 /** The tables of a batch in insertion order (foreign keys first), each with its rows. */
 function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: Insertable<Database[T]>[] } {
   return {
@@ -709,6 +743,7 @@ function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: Insertab
     consents: batch.flatMap((g) => g.consents),
     referrals: batch.flatMap((g) => g.referrals),
     follow_ups: batch.flatMap((g) => g.followUps),
+    audit_log: batch.flatMap(auditRowsOf),
   };
 }
 

@@ -57,7 +57,7 @@ const dataRoot = path.join(root, "tests", "e2e", ".data");
 const dataDir = path.join(dataRoot, env.E2E_PORT);
 console.log(`[e2e] app on http://127.0.0.1:${env.E2E_PORT}, PGlite in ${path.relative(root, dataDir)}`);
 
-if (step("remix build", bin("remix"), ["build"]) !== 0) process.exit(1);
+if (step("build", process.execPath, [path.join(root, "scripts", "build.mjs")]) !== 0) process.exit(1);
 
 // This run's database starts empty; data directories of other runs are left alone unless a day old.
 rmSync(dataDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { expect, expectNoA11yViolations, login, test } from "./fixtures";
 // Whole workflows with several axe scans each: more time than the default 60 s on a busy machine.
 test.describe.configure({ timeout: 180_000 });
 
-const CASE_PATH = /\/faelle\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?angelegt=1)?$/;
+const CASE_PATH = /\/faelle\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?t=[0-9a-f]+)?$/;
 /** Column positions of the case list (the coordinators' list adds "Casemanager*in" at the end). */
 const COL = { aktenzeichen: 0, name: 1, alter: 2, zielgruppe: 3, phase: 4, offen: 5, wiedervorlage: 6, kontakt: 7, cm: 8 };
 

@@ -37,8 +37,8 @@ describe("loadCaseFile: who sees a case file", () => {
     expect(file?.case.id).toBe(caseId);
     expect(file?.client.lastName).toBe("Sichtbar");
     expect(file?.case.state).toBe("intake");
-    expect(file?.timeline.map((e) => e.type)).toEqual(["CASE_OPENED"]);
-    expect(file?.timeline[0]?.actor_name).toBe("Anna Demir");
+    expect(file?.history.map((e) => e.type)).toEqual(["CASE_OPENED"]);
+    expect(file?.history[0]?.actorName).toBe("Anna Demir");
     expect(await auditRows(t.db, { action: "case.read", actorId: a.cm.id, objectId: caseId })).toEqual([
       expect.objectContaining({ outcome: "allowed" }),
     ]);
@@ -174,7 +174,7 @@ describe("loadCaseFile: the steps offered", () => {
     expect(file?.case.daysOpen).toBe(10);
     expect(file?.case.targetGroup).toBe("umf");
     expect(file?.case.definitionVersion).toBe(1);
-    expect(file?.timeline.map((e) => [e.type, e.from_state, e.to_state])).toEqual([
+    expect(file?.history.map((e) => [e.type, e.fromState, e.toState])).toEqual([
       ["CLASSIFY", "classification", "assessment"],
       ["RECORD_CONTACT", "intake", "classification"],
       ["CASE_OPENED", null, "intake"],
@@ -342,11 +342,14 @@ describe("re-classification, end to end through the data layer", () => {
     expect(after?.case.reclassificationRequired).toBe("aufenthaltstitel");
     expect(after?.allowedEvents).toEqual(expect.arrayContaining(["RECLASSIFY", "CLOSE_NOT_TARGET_GROUP"]));
     expect(after?.allowedEvents).not.toContain("FLAG_RECLASSIFICATION");
-    expect(after?.timeline[0]).toMatchObject({ type: "FLAG_RECLASSIFICATION", actor_name: null });
+    expect(after?.history[0]).toMatchObject({ type: "FLAG_RECLASSIFICATION", actorName: null });
 
     await runCommands(t.db, a.cm, caseId, [{ type: "CLOSE_NOT_TARGET_GROUP" }]);
     const closed = await loadCaseFile(t.db, a.cm, caseId);
     expect([closed?.case.state, closed?.case.closureReason]).toEqual(["closed", "keine_zielgruppe"]);
     expect(closed?.allowedEvents).toEqual(["REOPEN"]);
+    // the closed case asks for nothing; the flag stays in the history
+    expect(closed?.case.reclassificationRequired).toBeNull();
+    expect(closed?.history.map((e) => e.type)).toContain("FLAG_RECLASSIFICATION");
   });
 });

@@ -1,7 +1,8 @@
 // The lifecycle steps of a case as forms: exactly the events the statechart allows now (the loader's
 // `allowedEvents`), each posting `intent=<EVENT_TYPE>` and the case's current `rowVersion`.
 import type { ReactNode } from "react";
-import { CASE_EVENT_LABELS } from "../../../workflows/case-machine";
+import { CASE_EVENT_LABELS, RESTING_CLOSURE_REASONS } from "../../../workflows/case-machine";
+import type { NextSteps } from "../../../workflows/next-steps";
 import {
   CLOSURE_REASONS,
   CONSENT_GIVERS,
@@ -26,9 +27,6 @@ const BUTTON_ONLY = new Set<CaseEventIntent>([
   "RESUME",
 ]);
 
-/** Steps shown in the re-classification banner instead of the general list while a re-classification is pending. */
-export const RECLASSIFICATION_EVENTS: readonly CaseEventIntent[] = ["RECLASSIFY", "CLOSE_NOT_TARGET_GROUP"];
-
 const HINTS: Partial<Record<CaseEventIntent, string>> = {
   CLASSIFY: "Die Voraussetzungen werden beim Speichern anhand der gültigen Zielgruppendefinition geprüft.",
   RECLASSIFY: "Die Voraussetzungen werden beim Speichern anhand der gültigen Zielgruppendefinition geprüft.",
@@ -36,10 +34,14 @@ const HINTS: Partial<Record<CaseEventIntent, string>> = {
   PAUSE: "Zum Beispiel: Klient*in ist nicht erreichbar.",
 };
 
+/** A resting case closes directly: the client is out of reach, so open goals stay unevaluated. */
+const HINT_CLOSE_RESTING =
+  "Der Fall ruht: Er kann direkt abgeschlossen werden, wenn der Kontakt abgebrochen ist, die Person verzogen oder ausgereist ist. Offene Ziele bleiben unbewertet.";
+
 function targetGroupOptions(file: CaseFile) {
   return file.options.targetGroups.map((d) => ({
     value: d.code,
-    label: `${TARGET_GROUPS.label[d.code]} (Definition v${d.version})`,
+    label: TARGET_GROUPS.label[d.code],
   }));
 }
 
@@ -136,7 +138,8 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
           )}
         </IntentForm>
       );
-    case "CLOSE":
+    case "CLOSE": {
+      const resting = file.case.state === "resting";
       return (
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.CLOSE} hidden={{ rowVersion: file.case.rowVersion }}
           label={CASE_EVENT_LABELS.CLOSE} submitLabel="Fall abschließen">
@@ -145,8 +148,10 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
               <SelectField
                 field={f.reason}
                 label="Abschlussgrund"
-                options={optionsOf(CLOSURE_REASONS).filter((o) => o.value !== "nicht_zustaendig")}
-                hint={HINTS.CLOSE}
+                options={optionsOf(CLOSURE_REASONS).filter((o) =>
+                  resting ? (RESTING_CLOSURE_REASONS as readonly string[]).includes(o.value) : o.value !== "nicht_zustaendig",
+                )}
+                hint={resting ? HINT_CLOSE_RESTING : HINTS.CLOSE}
                 required
               />
               <TextareaField field={f.note} label="Notiz zum Abschluss" />
@@ -154,6 +159,7 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
           )}
         </IntentForm>
       );
+    }
     case "TRANSFER":
       return (
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.TRANSFER} hidden={{ rowVersion: file.case.rowVersion }}
@@ -244,13 +250,24 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
 }
 
 /** One step as a form: a plain button for steps without input, a disclosure with fields for the others. */
-export function CaseEventForm({ intent, file, note }: { intent: CaseEventIntent; file: CaseFile; note?: ReactNode }) {
+export function CaseEventForm({
+  intent,
+  file,
+  note,
+  secondary = false,
+}: {
+  intent: CaseEventIntent;
+  file: CaseFile;
+  note?: ReactNode;
+  secondary?: boolean;
+}) {
   if (BUTTON_ONLY.has(intent)) {
     return (
       <div className="step-button">
         {note}
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS[intent]} hidden={{ rowVersion: file.case.rowVersion }}
-          label={CASE_EVENT_LABELS[intent]} submitLabel={CASE_EVENT_LABELS[intent]} className="inline-form" />
+          label={CASE_EVENT_LABELS[intent]} submitLabel={CASE_EVENT_LABELS[intent]} className="inline-form"
+          submitClassName={secondary ? "button button--secondary" : "button"} />
       </div>
     );
   }
@@ -262,50 +279,95 @@ export function CaseEventForm({ intent, file, note }: { intent: CaseEventIntent;
   );
 }
 
+/** An everyday step: its form open on the page (a button for steps without input). */
+function EverydayStep({ intent, file }: { intent: CaseEventIntent; file: CaseFile }) {
+  if (BUTTON_ONLY.has(intent)) return <CaseEventForm intent={intent} file={file} />;
+  return (
+    <div className="everyday-step">
+      <h3>{CASE_EVENT_LABELS[intent]}</h3>
+      {fieldsFor(intent, file)}
+    </div>
+  );
+}
+
 /**
- * The "Nächste Schritte" list. `extra` is the step of a refused submit that the current state no longer
- * offers: it stays on the page (with what was typed) and says so, instead of vanishing with the input.
+ * The "Nächste Schritte" card: the phase's everyday steps open (workflows/next-steps.ts), closing as a
+ * secondary action, the rare steps behind "Weitere Schritte". `extra` is the step of a refused submit
+ * that the current state no longer offers: it stays on the page (with what was typed) and says so.
  */
 export function CaseEventForms({
   file,
-  events,
+  steps,
   extra,
+  failedIntent,
 }: {
   file: CaseFile;
-  events: readonly CaseEventIntent[];
+  steps: NextSteps<CaseEventIntent>;
   extra?: CaseEventIntent | null;
+  /** The step whose submit was refused: "Weitere Schritte" opens when it is in there. */
+  failedIntent?: string | null;
 }) {
-  const buttons = events.filter((e) => BUTTON_ONLY.has(e));
-  const forms = events.filter((e) => !BUTTON_ONLY.has(e));
-  const stray = extra && !events.includes(extra) ? extra : null;
+  const all = [...steps.everyday, ...steps.closing, ...steps.more];
+  const stray = extra && !all.includes(extra) ? extra : null;
   const strayNote = (
     <p className="warning">Dieser Schritt ist im aktuellen Stand des Falls nicht mehr vorgesehen. Ihre Eingaben sind unten erhalten.</p>
   );
-  if (events.length === 0 && !stray) {
+  if (all.length === 0 && !stray) {
     return <p className="muted">In diesem Stand des Falls ist kein weiterer Schritt möglich.</p>;
   }
+  const everydayButtons = steps.everyday.filter((e) => BUTTON_ONLY.has(e));
+  const everydayForms = steps.everyday.filter((e) => !BUTTON_ONLY.has(e));
+  const openMore = stray !== null || (failedIntent !== null && failedIntent !== undefined && (steps.more as string[]).includes(failedIntent));
   return (
     <>
-      {buttons.length ? (
-        <div className="button-row">
-          {buttons.map((intent) => (
-            <CaseEventForm key={intent} intent={intent} file={file} />
+      {everydayForms.length ? (
+        <div className="everyday-steps">
+          {everydayForms.map((intent) => (
+            <EverydayStep key={intent} intent={intent} file={file} />
           ))}
         </div>
       ) : null}
-      {forms.length || stray ? (
-        <ul className="step-list">
-          {forms.map((intent) => (
-            <li key={intent}>
-              <CaseEventForm intent={intent} file={file} />
-            </li>
+      {everydayButtons.length || steps.closing.length ? (
+        <div className="button-row">
+          {everydayButtons.map((intent) => (
+            <CaseEventForm key={intent} intent={intent} file={file} />
           ))}
-          {stray ? (
-            <li key={stray}>
-              <CaseEventForm intent={stray} file={file} note={strayNote} />
-            </li>
-          ) : null}
+          {steps.closing
+            .filter((e) => BUTTON_ONLY.has(e))
+            .map((intent) => (
+              <CaseEventForm key={intent} intent={intent} file={file} secondary />
+            ))}
+        </div>
+      ) : null}
+      {steps.closing.some((e) => !BUTTON_ONLY.has(e)) ? (
+        <ul className="step-list">
+          {steps.closing
+            .filter((e) => !BUTTON_ONLY.has(e))
+            .map((intent) => (
+              <li key={intent}>
+                <CaseEventForm intent={intent} file={file} />
+              </li>
+            ))}
         </ul>
+      ) : null}
+      {steps.more.length || stray ? (
+        <details className="disclosure more-steps" open={openMore ? true : undefined}>
+          <summary>Weitere Schritte</summary>
+          <div className="disclosure__body">
+            <ul className="step-list">
+              {steps.more.map((intent) => (
+                <li key={intent}>
+                  <CaseEventForm intent={intent} file={file} secondary />
+                </li>
+              ))}
+              {stray ? (
+                <li key={stray}>
+                  <CaseEventForm intent={stray} file={file} note={strayNote} />
+                </li>
+              ) : null}
+            </ul>
+          </div>
+        </details>
       ) : null}
     </>
   );

@@ -59,7 +59,6 @@ export function CaseHeader({ file }: { file: CaseFile }) {
             {c.targetGroup ? (
               <>
                 {TARGET_GROUPS.label[c.targetGroup]}
-                {c.definitionVersion !== null ? <span className="muted"> (Definition v{c.definitionVersion})</span> : null}
               </>
             ) : (
               <span className="muted">noch nicht zugeordnet</span>
@@ -111,7 +110,7 @@ const STEPS: CasePhase[] = ["intake", "classification", "assessment", "planning"
 export function PhaseStepper({ file }: { file: CaseFile }) {
   const { state, restingFrom } = file.case;
   const current: CasePhase = state === "resting" && restingFrom ? restingFrom : state;
-  const visited = new Set(file.timeline.map((e) => e.to_state));
+  const visited = new Set(file.history.map((e) => e.toState));
   return (
     <ol className="stepper" aria-label="Phasen des Falls">
       {STEPS.map((phase) => {

@@ -1,11 +1,12 @@
 // The sections of the client file below the head: personal data, assessment, goals, referrals,
-// consents, contacts, follow-ups, identity clarification and the timeline from case_events.
+// consents, contacts, follow-ups, identity clarification and the history (db/case-history.ts).
 import type { ReactNode } from "react";
-import { CASE_EVENT_LABELS } from "../../../workflows/case-machine";
 import { REFERRAL_EVENT_LABELS, type ReferralEventType } from "../../../workflows/referral-machine";
 import {
   CASE_PHASES,
   CONSENT_GIVERS,
+  HISTORY_KINDS,
+  type HistoryKind,
   CONTACT_TYPES,
   GENDERS,
   GOAL_STATUSES,
@@ -19,7 +20,7 @@ import {
   type ReferralStatus,
 } from "../../../workflows/vocabulary";
 import { CheckboxField, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
-import type { CaseFile } from "~/db.server";
+import type { CaseFile, HistoryEntry } from "~/db.server";
 import { OTHER_SCHEMAS, formIdFor } from "~/schemas/case-file";
 import { formatDate, formatDateTime } from "./format";
 import { Disclosure, IntentForm } from "./intent-form";
@@ -634,33 +635,58 @@ export function IdentitySection({ file }: { file: CaseFile }) {
 }
 
 // ---------------------------------------------------------------------------
-// Timeline
-
-function eventLabel(type: string): string {
-  if (type === "CASE_OPENED") return "Fall eröffnet";
-  return (CASE_EVENT_LABELS as Record<string, string>)[type] ?? type;
-}
+// History (Verlauf)
 
 function phaseLabel(phase: CasePhase | null): string {
   return phase ? CASE_PHASES.label[phase] : "";
 }
 
-export function TimelineSection({ file }: { file: CaseFile }) {
+function phaseChange(e: HistoryEntry): string {
+  if (e.toState === null) return "";
+  if (e.fromState === null) return ` · → ${phaseLabel(e.toState)}`;
+  return e.fromState !== e.toState ? ` · ${phaseLabel(e.fromState)} → ${phaseLabel(e.toState)}` : "";
+}
+
+/** URL parameter of the history filter (a link per kind: works without JavaScript). */
+export const HISTORY_FILTER_PARAM = "verlauf";
+
+export function HistorySection({ file, kind }: { file: CaseFile; kind: string | null }) {
+  const active = kind && (HISTORY_KINDS.values as readonly string[]).includes(kind) ? (kind as HistoryKind) : null;
+  const counts = new Map<HistoryKind, number>();
+  for (const e of file.history) for (const k of e.kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const shown = active ? file.history.filter((e) => e.kinds.includes(active)) : file.history;
+  const link = (k: HistoryKind | null) => `?${k ? `${HISTORY_FILTER_PARAM}=${k}` : ""}#verlauf`;
   return (
     <Section id="verlauf" title="Verlauf">
+      <nav aria-label="Verlauf filtern" className="history-filter">
+        <ul>
+          <li>
+            <a href={link(null)} aria-current={active === null ? "true" : undefined}>
+              Alle ({file.history.length})
+            </a>
+          </li>
+          {HISTORY_KINDS.values
+            .filter((k) => counts.has(k))
+            .map((k) => (
+              <li key={k}>
+                <a href={link(k)} aria-current={active === k ? "true" : undefined}>
+                  {HISTORY_KINDS.label[k]} ({counts.get(k)})
+                </a>
+              </li>
+            ))}
+        </ul>
+      </nav>
+      {shown.length === 0 ? <Empty>Keine Einträge dieser Art.</Empty> : null}
       <ol className="timeline">
-        {file.timeline.map((e) => (
-          <li key={e.id}>
+        {shown.map((e) => (
+          <li key={e.id} data-type={e.type}>
             <div>
-              <time dateTime={e.occurred_at}>{formatDateTime(e.occurred_at)}</time> · <strong>{eventLabel(e.type)}</strong>
+              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time> · <strong>{e.label}</strong>
+              {e.detail ? <span> · {e.detail}</span> : null}
             </div>
             <div className="muted">
-              {e.actor_name ?? "System (tägliche Prüfung)"}
-              {e.from_state && e.from_state !== e.to_state
-                ? ` · ${phaseLabel(e.from_state)} → ${phaseLabel(e.to_state)}`
-                : e.from_state === null
-                  ? ` · → ${phaseLabel(e.to_state)}`
-                  : ` · Phase: ${phaseLabel(e.to_state)}`}
+              {e.actorName ?? "System (tägliche Prüfung)"}
+              {phaseChange(e)}
             </div>
           </li>
         ))}
