@@ -17,6 +17,7 @@ import { loader as teamLoader } from "../../app/routes/team";
 import { action as queueAction, loader as queueLoader } from "../../app/routes/warteschlange";
 import { auditRows, firstMunicipality, openTestCase, rowVersionOf } from "./case-file-helpers";
 import { type TestDatabase, createTestDatabase } from "./db";
+import { routeContext } from "../support/load-context";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -43,12 +44,7 @@ function actor(who: Who): Actor {
 }
 
 function contextFor(who: Who): AppLoadContext {
-  return {
-    db,
-    nonce: "test",
-    clientAddress: "127.0.0.1",
-    getSession: async () => ({ user: users[who], expiresAt: new Date(Date.now() + 60_000) }),
-  } as unknown as AppLoadContext;
+  return routeContext(db, users[who]);
 }
 
 /** Runs a loader or action; a thrown Response (404, 403, redirect) comes back as that Response. */

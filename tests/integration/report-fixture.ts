@@ -24,6 +24,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { CasePhase, ClosureReason, ReferralSource, Role, TargetGroup } from "../../workflows/vocabulary";
+import { routeContext } from "../support/load-context";
 
 export interface ReportFixture {
   municipalities: { m1: number; m2: number; m3: number };
@@ -502,13 +503,5 @@ export const AS_OF = "2025-06-30";
 
 /** The request context the express server hands loaders, for a signed-in user of the fixture. */
 export function reportLoaderContext(db: Kysely<Database>, role: Role, userId: string): AppLoadContext {
-  return {
-    db,
-    nonce: "test",
-    clientAddress: "127.0.0.1",
-    getSession: async () => ({
-      user: { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 },
-      expiresAt: new Date(Date.now() + 60_000),
-    }),
-  } as unknown as AppLoadContext;
+  return routeContext(db, { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 });
 }

@@ -29,6 +29,7 @@ import { createRouteTable } from "~/edge-guard.server";
 import { buildFile } from "./build";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { TEST_PASSWORD, cookiePair, insertOrganisation, insertUser, newClientAddress, testSecretBox } from "./fixtures";
+import { routeContext } from "../support/load-context";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -439,15 +440,12 @@ describe("through the routes", () => {
 
   function contextFor(cookieHeader: string | null): AppLoadContext {
     let session: ReturnType<typeof auth.getSession> | undefined;
-    return {
-      db,
+    return routeContext(db, null, {
       auth,
-      config: { secureCookies: false },
-      nonce: "test",
       clientAddress: newClientAddress(),
       isAppPath: routeTable.isAppPath,
       getSession: () => (session ??= auth.getSession(cookieHeader)),
-    } as unknown as AppLoadContext;
+    });
   }
 
   function post(path: string, fields: Record<string, string>, cookieHeader: string | null = null) {

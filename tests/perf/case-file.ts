@@ -10,7 +10,6 @@
 // Not part of `npm test` (no timing assertions anywhere). Usage:
 //   npm run bench:case-file [-- runs]
 //   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; BENCH_CASES; BENCH_KEEP=1 keeps the database)
-import type { AppLoadContext } from "@remix-run/node";
 import { loader } from "../../app/routes/faelle.$caseId";
 import { loadCaseFile } from "../../db/case-file";
 import { DEMO_USERS } from "../../db/seed/demo-users";
@@ -23,6 +22,7 @@ import {
   summary,
   timeRuns,
 } from "./harness";
+import { routeContext } from "../support/load-context";
 
 const CASES_PER_CASE_MANAGER = 500;
 const caseManagerCount = DEMO_USERS.filter((u) => u.role === "case_manager").length;
@@ -80,11 +80,8 @@ try {
       if (!file) throw new Error("case not visible");
     }),
   );
-  const user = { id: cm.id, role: cm.role, username: "casemanager", displayName: cm.display_name };
-  const context = {
-    db,
-    getSession: async () => ({ user, expiresAt: new Date(Date.now() + 3_600_000) }),
-  } as unknown as AppLoadContext;
+  const user = { id: cm.id, role: cm.role, username: "casemanager", displayName: cm.display_name, organisationId: cm.organisation_id };
+  const context = routeContext(db, user);
   summary(
     "route loader (faelle.$caseId), the richest case",
     await time(() => loader({ request: new Request(`http://127.0.0.1/faelle/${rich.id}`), context, params: { caseId: rich.id } })),

@@ -9,7 +9,6 @@
 // Not part of `npm test` (no timing assertions anywhere). Usage:
 //   npm run bench:caseload [-- runs]
 //   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; BENCH_CASES; BENCH_KEEP=1 keeps the database)
-import type { AppLoadContext } from "@remix-run/node";
 import { loader } from "../../app/routes/faelle._index";
 import {
   benchDatabaseUrl,
@@ -20,6 +19,7 @@ import {
   summary as summaryOf,
   timeRuns,
 } from "./harness";
+import { routeContext } from "../support/load-context";
 
 const totalCases = Number(process.env.BENCH_CASES ?? 10_000);
 const runs = Number(process.argv[2] ?? 100);
@@ -39,11 +39,8 @@ try {
   console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   // 1. The loader function itself, with the real database and a signed-in case manager.
-  const user = { id: cm.id, role: cm.role, username: "casemanager", displayName: cm.display_name };
-  const context = {
-    db,
-    getSession: async () => ({ user, expiresAt: new Date(Date.now() + 3_600_000) }),
-  } as unknown as AppLoadContext;
+  const user = { id: cm.id, role: cm.role, username: "casemanager", displayName: cm.display_name, organisationId: cm.organisation_id };
+  const context = routeContext(db, user);
   const callLoader = (search: string) => async () => {
     const result = await loader({ request: new Request(`http://127.0.0.1/faelle${search}`), context, params: {} });
     if (!("rows" in result) || (search === "" && result.total !== OPEN_CASES)) throw new Error("unexpected loader result");

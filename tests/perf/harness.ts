@@ -58,7 +58,7 @@ export async function seedCaseloadOf(db: Kysely<Database>, options: { count: num
   await seedCases(db, { count: options.count, seed: options.seed, log: () => {} });
   const cm = await db
     .selectFrom("users")
-    .select(["id", "role", "display_name"])
+    .select(["id", "role", "display_name", "organisation_id"])
     .where("username", "=", "casemanager")
     .executeTakeFirstOrThrow();
   const own = await db
