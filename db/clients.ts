@@ -4,6 +4,8 @@ import { type Kysely, sql } from "kysely";
 import type { Gender, ResidenceStatus } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
+import { berlinDate } from "./case-service";
+import { flagCasesOutOfTargetGroup } from "./reclassification";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteResult, mayWriteCases } from "./write-result";
 
@@ -38,7 +40,8 @@ export interface UpdateClientInput {
 
 /**
  * Updates the personal data of the client of a case the actor may see. Refuses a stale version (409),
- * audits "client.update" (field names only, never contents).
+ * audits "client.update" (field names only, never contents). When the change takes the case out of its
+ * target group, the case is flagged for re-classification right away (FLAG_RECLASSIFICATION).
  */
 export async function updateClient(
   db: Kysely<Database>,
@@ -94,7 +97,12 @@ export async function updateClient(
     });
     return { ok: true, version: updated.version };
   });
-  if (!outcome.ok) {
+  if (outcome.ok) {
+    // A corrected birth date or a new residence status may take the case out of its target group: the
+    // software notices at once (not only at the next daily job) and asks for re-classification.
+    const now = new Date();
+    await flagCasesOutOfTargetGroup(db, { today: berlinDate(now), at: now, caseId: input.caseId });
+  } else {
     await writeAudit(db, {
       actorId: actor.id,
       actorRole: actor.role,

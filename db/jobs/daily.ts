@@ -1,9 +1,8 @@
 // The daily job: notices cases that stopped fitting their target group and raises
 // FLAG_RECLASSIFICATION through the case service (never a silent change); tidies sessions, pending sign-ins and login attempts.
 import type { Kysely } from "kysely";
-import { detectReclassificationReason } from "../../workflows/target-groups";
-import { RESIDENCE_TITLE_STATUSES } from "../../workflows/vocabulary";
-import { SYSTEM_ACTOR, applyCaseEvent, berlinDate } from "../case-service";
+import { berlinDate } from "../case-service";
+import { flagCasesOutOfTargetGroup } from "../reclassification";
 import type { Database } from "../schema";
 import { pruneLoginChallenges } from "../second-factor";
 import { pruneLoginAttempts } from "../users";
@@ -43,58 +42,14 @@ export async function runDailyJob(
 ): Promise<DailyJobResult> {
   const now = options.asOf !== undefined ? dailyJobInstant(options.asOf, options.now) : (options.now ?? new Date());
   const today = berlinDate(now);
-  const eighteenYearsAgo = `${Number(today.slice(0, 4)) - 18}${today.slice(4)}`;
-  const candidates = await db
-    .selectFrom("cases")
-    .innerJoin("clients", "clients.id", "cases.client_id")
-    .select([
-      "cases.id",
-      "cases.row_version",
-      "cases.target_group",
-      "cases.reclassification_required",
-      "clients.birth_date",
-      "clients.residence_status",
-    ])
-    .where("cases.state", "<>", "closed")
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb("cases.target_group", "=", "umf"),
-          eb("clients.birth_date", "<=", eighteenYearsAgo),
-          eb("cases.reclassification_required", "is distinct from", "umf_volljaehrig"),
-        ]),
-        eb.and([
-          eb("cases.target_group", "=", "geduldete_identitaet"),
-          eb("clients.residence_status", "in", [...RESIDENCE_TITLE_STATUSES]),
-          eb("cases.reclassification_required", "is distinct from", "aufenthaltstitel"),
-        ]),
-      ]),
-    )
-    .execute();
-  let flagged = 0;
-  let refused = 0;
-  for (const c of candidates) {
-    const reason = detectReclassificationReason(
-      { targetGroup: c.target_group, birthDate: c.birth_date, residenceStatus: c.residence_status },
-      today,
-    );
-    if (!reason) continue;
-    const result = await applyCaseEvent(db, SYSTEM_ACTOR, {
-      caseId: c.id,
-      expectedRowVersion: c.row_version,
-      command: { type: "FLAG_RECLASSIFICATION", reason },
-      at: now.toISOString(),
-    });
-    if (result.ok) flagged++;
-    else refused++;
-  }
+  const { checked, flagged, refused } = await flagCasesOutOfTargetGroup(db, { today, at: now });
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
   await pruneLoginChallenges(db, now);
   await pruneLoginAttempts(db, new Date(now.getTime() - 24 * 3_600_000));
   const anonymised = await anonymiseExpiredClients(db, { now });
-  const result = { checked: candidates.length, flagged, refused, anonymised };
+  const result = { checked, flagged, refused, anonymised };
   options.log?.(
-    `daily job ${today}: ${candidates.length} candidates, ${flagged} flagged for re-classification, ${refused} refused, ${anonymised} clients anonymised`,
+    `daily job ${today}: ${checked} candidates, ${flagged} flagged for re-classification, ${refused} refused, ${anonymised} clients anonymised`,
   );
   return result;
 }
@@ -132,3 +87,4 @@ export function startDailyJobScheduler(
     clearInterval(every);
   };
 }
+

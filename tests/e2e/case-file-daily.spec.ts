@@ -96,19 +96,28 @@ test("a resting case closes directly with 'Kontaktabbruch' (no resume, no closur
   await expect(page.locator("#verlauf ol.timeline li").first()).toContainText("ruhend → abgeschlossen");
 });
 
-/** The coordinator's first open case with a pending re-classification request (the demo data has some). */
-async function findFlaggedCase(page: Page): Promise<string> {
-  for (const group of ["umf", "geduldete_identitaet"]) {
-    await page.goto(`/faelle?zielgruppe=${group}&anzahl=100`);
-    const links = await page
-      .locator("main table a[href^='/faelle/']")
-      .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? "").filter((h) => /^\/faelle\/[0-9a-f-]{36}$/.test(h)));
-    for (const href of links) {
-      await page.goto(href);
-      if (await page.getByRole("heading", { name: "Neuzuordnung erforderlich" }).isVisible()) return href;
-    }
-  }
-  throw new Error("no open case with a pending re-classification in the demo data");
+/**
+ * A UMF case of `casemanager` that stops fitting its target group: classified as a 17-year-old, then
+ * the birth date is corrected so the person is 18. Saving the personal data raises the re-classification
+ * request at once (the daily job would too). Returns the case's path.
+ */
+async function flaggedUmfCase(page: Page): Promise<string> {
+  const path = await intake(page, {
+    firstName: "Abdi",
+    lastName: unique("Volljaehrig"),
+    birthDate: yearsAgo(17),
+    gender: "männlich",
+    residenceStatus: "Aufenthaltsgestattung",
+    unaccompanied: true,
+    referralSource: "Jugendamt",
+  });
+  await recordContact(page, "30");
+  await classify(page, /^Unbegleitete minderjährige Flüchtlinge \(UMF\)$/);
+  const personal = await openForm(page, "Persönliche Daten bearbeiten");
+  await personal.getByLabel("Geburtsdatum", { exact: true }).fill(yearsAgo(18));
+  await submitStep(page, personal, "Persönliche Daten speichern", "Persönliche Daten gespeichert.");
+  await expect(page.getByRole("heading", { name: "Neuzuordnung erforderlich" })).toBeVisible();
+  return path;
 }
 
 /** A screenshot of the client file, kept as a test artefact (test-results/…/<name>.png and attached). */
@@ -122,13 +131,19 @@ test("one history: every entry type of HISTORY_EVENTS appears in a case's Verlau
   test.setTimeout(600_000);
   const seen = new Set<string>();
 
-  // The system's flag, a transfer and the closure "keine Zielgruppe": the demo data's flagged open case,
-  // as coordinator. A closed flagged case asks for nothing; the flag stays in the history.
+  // The system's flag, a transfer and the closure "keine Zielgruppe": a UMF case that stopped fitting
+  // its target group, as coordinator. A closed flagged case asks for nothing; the flag stays in the history.
   await test.step("a flagged case: one way to close; once closed, no open re-classification request", async () => {
+    const caseManagement = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+    const caseManager = await caseManagement.newPage();
+    await login(caseManager, "casemanager");
+    const flagged = await flaggedUmfCase(caseManager);
+    await caseManagement.close();
     const coordination = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
     const coordinator = await coordination.newPage();
     await login(coordinator, "koordination");
-    await findFlaggedCase(coordinator);
+    await coordinator.goto(flagged);
+    await expect(coordinator.getByRole("heading", { name: "Neuzuordnung erforderlich" })).toBeVisible();
     const banner = coordinator.locator("section.reclassification");
     await expect(coordinator.locator("#naechste-schritte").getByText("Abschluss einleiten")).toHaveCount(0);
     await expect(coordinator.locator("#naechste-schritte").getByText("Abschließen (keine Zielgruppe)")).toHaveCount(0);

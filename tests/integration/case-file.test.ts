@@ -302,7 +302,7 @@ describe("consents and follow-ups from the client file", () => {
 });
 
 describe("re-classification, end to end through the data layer", () => {
-  it("a residence title entered in the personal data makes the daily job ask for re-classification; the file offers it", async () => {
+  it("a residence title entered in the personal data asks for re-classification at once; the daily job adds nothing; the file offers it", async () => {
     const { caseId } = await openTestCase(t.db, a.cm, { residenceStatus: "duldung_60a" }, { referralSource: "auslaenderamt" });
     await runCommands(t.db, a.cm, caseId, [
       { type: "RECORD_CONTACT", contactType: "persoenlich", minutes: 30 },
@@ -334,10 +334,10 @@ describe("re-classification, end to end through the data layer", () => {
       },
     });
     expect(updated.ok).toBe(true);
-    // Not a case-state change by itself: the case asks only after the daily job has run.
-    expect((await loadCaseFile(t.db, a.cm, caseId))?.case.reclassificationRequired).toBeNull();
-
-    await runDailyJob(t.db);
+    // The save itself notices: the case asks at once (FLAG_RECLASSIFICATION by the system) ...
+    expect((await loadCaseFile(t.db, a.cm, caseId))?.case.reclassificationRequired).toBe("aufenthaltstitel");
+    // ... and the daily job does not ask a second time.
+    expect((await runDailyJob(t.db)).flagged).toBe(0);
     const after = await loadCaseFile(t.db, a.cm, caseId);
     expect(after?.case.reclassificationRequired).toBe("aufenthaltstitel");
     expect(after?.allowedEvents).toEqual(expect.arrayContaining(["RECLASSIFY", "CLOSE_NOT_TARGET_GROUP"]));

@@ -4,7 +4,9 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../db/access";
 import { applyCaseEvent, berlinDate } from "../../db/case-service";
+import { updateClient } from "../../db/clients";
 import { DailyJobDateError, dailyJobInstant, runDailyJob } from "../../db/jobs/daily";
+import { loadCaseFile } from "../../db/case-file";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { openTestCase, rowVersionOf, seedActors } from "./case-file-helpers";
 
@@ -108,5 +110,61 @@ describe("daily job as of a given day", () => {
     const missing = spawnSync("node_modules/.bin/tsx", ["db/cli/jobs-daily.ts", "--date"], { encoding: "utf8" });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("--date braucht einen Tag im Format JJJJ-MM-TT");
+  });
+});
+
+describe("a change of the personal data is noticed at once", () => {
+  it("a UMF whose birth date is corrected to 18 is flagged by the save itself, once; a second save flags nothing new", async () => {
+    const today = berlinDate(new Date());
+    const opened = await openTestCase(
+      t.db,
+      cm,
+      { birthDate: minusYears(today, 17), unaccompanied: true },
+      { referralSource: "jugendamt", referralMunicipalityId: null, increasedNeedDocumented: false },
+    );
+    for (const command of [
+      { type: "RECORD_CONTACT" as const, contactType: "persoenlich" as const, minutes: 30 },
+      { type: "CLASSIFY" as const, targetGroup: "umf" as const },
+    ]) {
+      const result = await applyCaseEvent(t.db, cm, { caseId: opened.caseId, expectedRowVersion: await rowVersionOf(t.db, opened.caseId), command });
+      expect(result.ok).toBe(true);
+    }
+    const save = async (birthDate: string) => {
+      const file = await loadCaseFile(t.db, cm, opened.caseId);
+      if (!file) throw new Error("case not visible");
+      const c = file.client;
+      const result = await updateClient(t.db, cm, {
+        caseId: opened.caseId,
+        expectedVersion: c.version,
+        changes: {
+          firstName: c.firstName ?? "",
+          lastName: c.lastName ?? "",
+          birthDate,
+          birthDateEstimated: false,
+          gender: c.gender,
+          nationality: c.nationality,
+          languages: c.languages,
+          interpreterNeeded: c.interpreterNeeded,
+          municipalityId: c.municipalityId,
+          residenceStatus: c.residenceStatus,
+          arrivalDate: c.arrivalDate,
+          unaccompanied: c.unaccompanied,
+          phone: c.phone,
+          email: c.email,
+          address: c.address,
+        },
+      });
+      expect(result.ok).toBe(true);
+    };
+    await save(minusYears(today, 17)); // still 17: nothing to notice
+    expect(await flagsOf(opened.caseId)).toHaveLength(0);
+    await save(minusYears(dayOffset(today, -3), 18)); // turned 18 three days ago
+    const flags = await flagsOf(opened.caseId);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]?.actor_id).toBeNull();
+    const row = await t.db.selectFrom("cases").select("reclassification_required").where("id", "=", opened.caseId).executeTakeFirstOrThrow();
+    expect(row.reclassification_required).toBe("umf_volljaehrig");
+    await save(minusYears(dayOffset(today, -3), 18));
+    expect(await flagsOf(opened.caseId)).toHaveLength(1);
   });
 });
