@@ -383,7 +383,7 @@ export type IdentityStepRow = Selectable<IdentityStepsTable>;
 export type StructuralFinding = Selectable<StructuralFindingsTable>;
 export type TargetGroupDefinitionRow = Selectable<TargetGroupDefinitionsTable>;
 
-// Evaluation tables and views for the Lenkungsgruppe report (migrations 0002 and 0006). The two tables are
+// Evaluation tables and views for the Lenkungsgruppe report (migrations 0002, 0006 and 0013). The two tables are
 // kept in step by database triggers and are read-only for the app; the views stay out of `Database`,
 // which lists exactly the base tables (tests/integration/schema.test.ts); report queries use
 // `db.withTables<ReportViews>()`. Read-only: no Insertable/Updateable.
@@ -403,6 +403,8 @@ export interface ReportCasesTable {
   first_contact_at: ReadOnly<Date | null>;
   closed_at: ReadOnly<Date | null>;
   closure_reason: ReadOnly<ClosureReason | null>;
+  /** the case's current organisation (cases.organisation_id) */
+  organisation_id: ReadOnly<number>;
 }
 
 /** The open intervals of every case (trigger on case_events, from the view report_case_pieces_live). */
@@ -416,6 +418,7 @@ export interface ReportCaseIntervalsTable {
   target_group: ReadOnly<TargetGroup | null>;
   municipality_id: ReadOnly<number>;
   referral_source: ReadOnly<ReferralSource>;
+  organisation_id: ReadOnly<number>;
 }
 type IntakeDecision = "aufgenommen" | "nicht_zustaendig" | "keine_zielgruppe" | "offen";
 
@@ -433,6 +436,7 @@ export interface ReportCaseFactsView {
   closure_reason: ClosureReason | null;
   duration_days: number | null;
   intake_decision: IntakeDecision;
+  organisation_id: number;
 }
 
 export interface ReportGoalFactsView {
@@ -443,6 +447,7 @@ export interface ReportGoalFactsView {
   target_group: TargetGroup | null;
   municipality_id: number;
   referral_source: ReferralSource;
+  organisation_id: number;
 }
 
 export interface ReportReferralFactsView {
@@ -453,6 +458,7 @@ export interface ReportReferralFactsView {
   target_group: TargetGroup | null;
   municipality_id: number;
   referral_source: ReferralSource;
+  organisation_id: number;
 }
 
 export interface ReportIdentityFactsView {
@@ -461,6 +467,7 @@ export interface ReportIdentityFactsView {
   target_group: TargetGroup | null;
   municipality_id: number;
   referral_source: ReferralSource;
+  organisation_id: number;
 }
 
 export interface ReportUmfTransitionsView {
@@ -469,6 +476,7 @@ export interface ReportUmfTransitionsView {
   target_group: TargetGroup;
   municipality_id: number;
   referral_source: ReferralSource;
+  organisation_id: number;
 }
 
 export interface ReportFindingsView {
@@ -492,6 +500,7 @@ export interface ReportOpenIntervalsView {
   target_group: TargetGroup | null;
   municipality_id: number;
   referral_source: ReferralSource;
+  organisation_id: number;
 }
 
 export type ReportViews = {

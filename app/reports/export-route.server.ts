@@ -37,6 +37,7 @@ export async function exportReport({ request, context }: LoaderFunctionArgs, for
       targetGroup: report.filter.targetGroup ?? null,
       municipalityId: report.filter.municipalityId ?? null,
       referralSource: report.filter.referralSource ?? null,
+      organisationId: report.filter.organisationId ?? null,
       suppressed: report.suppressed,
     },
   });

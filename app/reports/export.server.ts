@@ -94,8 +94,10 @@ export function exportMetadata(report: PublishedReport): [string, string][] {
     ["Zielgruppe", report.filterLabels.targetGroup ?? "alle"],
     ["Kommune", report.filterLabels.municipality ?? "alle"],
     ["Zugangsweg", report.filterLabels.referralSource ?? "alle"],
+    ["Träger", report.filterLabels.organisation ?? "alle"],
     ["Aufteilung", report.splitLabel],
     ["Erstellt", dateTime.format(new Date(report.generatedAt))],
+    ...(report.organisationNote ? [["Träger (Definition)", report.organisationNote] as [string, string]] : []),
     ["Datenschutz", report.suppressionNote ?? "Ungekürzte Zahlen (Koordination): nicht zur Weitergabe an die Lenkungsgruppe."],
   ];
 }

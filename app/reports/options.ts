@@ -11,6 +11,7 @@ export const SPLIT_PARAMS = {
   zielgruppe: "targetGroup",
   kommune: "municipality",
   zugangsweg: "referralSource",
+  traeger: "organisation",
 } as const;
 export type SplitParam = keyof typeof SPLIT_PARAMS;
 
@@ -21,4 +22,5 @@ export const SPLIT_OPTIONS: { value: SplitParam; label: string }[] = [
   { value: "zielgruppe", label: "nach Zielgruppe" },
   { value: "kommune", label: "nach Kommune" },
   { value: "zugangsweg", label: "nach Zugangsweg" },
+  { value: "traeger", label: "nach Träger" },
 ];

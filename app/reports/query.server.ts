@@ -72,6 +72,12 @@ export const ReportQuerySchema = z
       .max(2_147_483_647, "Bitte wählen Sie eine der angebotenen Kommunen.")
       .optional(),
     zugangsweg: enumOf(REFERRAL_SOURCES.values, "Bitte wählen Sie einen der angebotenen Zugangswege.").optional(),
+    organisation: z
+      .number({ invalid_type_error: "Bitte wählen Sie einen der angebotenen Träger." })
+      .int("Bitte wählen Sie einen der angebotenen Träger.")
+      .positive("Bitte wählen Sie einen der angebotenen Träger.")
+      .max(2_147_483_647, "Bitte wählen Sie einen der angebotenen Träger.")
+      .optional(),
   })
   .superRefine((v, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
@@ -128,14 +134,19 @@ export function searchOf(q: ReportQuery): string {
   if (q.zielgruppe) p.set("zielgruppe", q.zielgruppe);
   if (q.kommune !== undefined) p.set("kommune", String(q.kommune));
   if (q.zugangsweg) p.set("zugangsweg", q.zugangsweg);
+  if (q.organisation !== undefined) p.set("organisation", String(q.organisation));
   return p.toString();
 }
 
 /**
- * Parses the search parameters. Without any, the report shows the current year. Municipalities are
- * checked against the known ids (passed in), so an unknown id is a field error, not an empty report.
+ * Parses the search parameters. Without any, the report shows the current year. Municipalities and
+ * organisations are checked against the known ids (passed in), so an unknown id is a field error, not an
+ * empty report.
  */
-export function parseReportQuery(params: URLSearchParams, options: { municipalityIds: number[]; today?: string }) {
+export function parseReportQuery(
+  params: URLSearchParams,
+  options: { municipalityIds: number[]; organisationIds?: number[]; today?: string },
+) {
   const today = options.today ?? berlinToday();
   const relevant = [...params.keys()].some((k) => k in ReportQuerySchema.innerType().shape);
   const input = relevant ? params : new URLSearchParams({ zeitraum: "jahr", jahr: today.slice(0, 4) });
@@ -143,6 +154,9 @@ export function parseReportQuery(params: URLSearchParams, options: { municipalit
     schema: ReportQuerySchema.superRefine((v, ctx) => {
       if (v.kommune !== undefined && !options.municipalityIds.includes(v.kommune)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["kommune"], message: "Diese Kommune ist nicht bekannt." });
+      }
+      if (v.organisation !== undefined && !(options.organisationIds ?? []).includes(v.organisation)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["organisation"], message: "Dieser Träger ist nicht bekannt." });
       }
       const split: SplitDimension = SPLIT_PARAMS[v.aufteilung];
       const periodValid =
@@ -174,6 +188,7 @@ export function parseReportQuery(params: URLSearchParams, options: { municipalit
       targetGroup: q.zielgruppe ?? null,
       municipalityId: q.kommune ?? null,
       referralSource: q.zugangsweg ?? null,
+      organisationId: q.organisation ?? null,
     },
     split: SPLIT_PARAMS[q.aufteilung],
     query: q,

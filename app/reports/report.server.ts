@@ -5,6 +5,7 @@ import {
   type PublishedReport,
   buildReport,
   listReportMunicipalities,
+  listReportOrganisations,
   publishReport,
 } from "~/db.server";
 import { hasPermission } from "../../workflows/permissions";
@@ -28,11 +29,13 @@ export type ReportLoadResult =
       request: ParsedReportRequest;
       report: PublishedReport;
       municipalities: { id: number; name: string }[];
+      organisations: { id: number; name: string }[];
     }
   | {
       ok: false;
       submission: ReturnType<typeof parseReportQuery>["submission"];
       municipalities: { id: number; name: string }[];
+      organisations: { id: number; name: string }[];
     };
 
 export async function loadReport(
@@ -41,9 +44,13 @@ export async function loadReport(
   params: URLSearchParams,
   options: ReportLoadOptions = {},
 ): Promise<ReportLoadResult> {
-  const municipalities = await listReportMunicipalities(db);
-  const parsed = parseReportQuery(params, { municipalityIds: municipalities.map((m) => m.id), today: options.today });
-  if (!parsed.ok) return { ok: false, submission: parsed.submission, municipalities };
+  const [municipalities, organisations] = await Promise.all([listReportMunicipalities(db), listReportOrganisations(db)]);
+  const parsed = parseReportQuery(params, {
+    municipalityIds: municipalities.map((m) => m.id),
+    organisationIds: organisations.map((o) => o.id),
+    today: options.today,
+  });
+  if (!parsed.ok) return { ok: false, submission: parsed.submission, municipalities, organisations };
   const raw = await buildReport(db, parsed.request.filter, parsed.request.split, {
     asOf: options.today,
     now: options.now,
@@ -53,5 +60,6 @@ export async function loadReport(
     request: parsed.request,
     report: publishReport(raw, { suppress: mustSuppress(user.role) }),
     municipalities,
+    organisations,
   };
 }

@@ -17,7 +17,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const result = await loadReport(context.db, user, new URL(request.url).searchParams);
   if (!result.ok) {
     return data(
-      { lastResult: result.submission.reply(), report: null, search: null, query: null, municipalities: result.municipalities },
+      { lastResult: result.submission.reply(), report: null,
+        search: null,
+        query: null,
+        municipalities: result.municipalities,
+        organisations: result.organisations,
+      },
       { status: 400 },
     );
   }
@@ -27,13 +32,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     search: result.request.search,
     query: result.request.query,
     municipalities: result.municipalities,
+    organisations: result.organisations,
   };
 }
 
 const MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
 
 type FilterFields = Record<
-  "zeitraum" | "jahr" | "quartal" | "monat" | "von" | "bis" | "aufteilung" | "zielgruppe" | "kommune" | "zugangsweg",
+  "zeitraum" | "jahr" | "quartal" | "monat" | "von" | "bis" | "aufteilung" | "zielgruppe" | "kommune" | "zugangsweg" | "organisation",
   string
 >;
 
@@ -48,11 +54,12 @@ function defaultsOf(query: ReportQuery | null): Partial<FilterFields> {
   if (query.zielgruppe) out.zielgruppe = query.zielgruppe;
   if (query.kommune !== undefined) out.kommune = String(query.kommune);
   if (query.zugangsweg) out.zugangsweg = query.zugangsweg;
+  if (query.organisation !== undefined) out.organisation = String(query.organisation);
   return out;
 }
 
 function FilterForm() {
-  const { lastResult, query, municipalities } = useLoaderData<typeof loader>();
+  const { lastResult, query, municipalities, organisations } = useLoaderData<typeof loader>();
   const [form, fields] = useForm<FilterFields>({
     id: "report-filter",
     lastResult,
@@ -108,6 +115,12 @@ function FilterForm() {
           label="Zugangsweg"
           placeholder="alle"
           options={REFERRAL_SOURCES.values.map((s) => ({ value: s, label: REFERRAL_SOURCES.label[s] }))}
+        />
+        <SelectField
+          field={fields.organisation}
+          label="Träger"
+          placeholder="alle"
+          options={organisations.map((o) => ({ value: String(o.id), label: o.name }))}
         />
         <div className="field">
           <button type="submit" className="button">
@@ -344,6 +357,7 @@ function ReportView({ report, search }: { report: PublishedReport; search: strin
     `Zielgruppe: ${report.filterLabels.targetGroup ?? "alle"}`,
     `Kommune: ${report.filterLabels.municipality ?? "alle"}`,
     `Zugangsweg: ${report.filterLabels.referralSource ?? "alle"}`,
+    `Träger: ${report.filterLabels.organisation ?? "alle"}`,
   ].join(" · ");
   return (
     <>
@@ -358,6 +372,7 @@ function ReportView({ report, search }: { report: PublishedReport; search: strin
         <p className="muted">
           Erstellt am {dateTime.format(new Date(report.generatedAt))} Uhr, mit allen bis dahin erfassten Daten.
         </p>
+        {report.organisationNote ? <p className="muted">{report.organisationNote}</p> : null}
         {report.suppressionNote ? <p className="report-privacy">{report.suppressionNote}</p> : null}
       </div>
       <div className="button-row no-print">

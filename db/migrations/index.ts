@@ -8,6 +8,7 @@ import * as m0007 from "./0007-organisations-rls";
 import * as m0009 from "./0009-case-history";
 import * as m0010 from "./0010-operations";
 import * as m0011 from "./0011-audit-viewer";
+import * as m0013 from "./0013-report-organisation";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0009-case-history": m0009,
   "0010-operations": m0010,
   "0011-audit-viewer": m0011,
+  "0013-report-organisation": m0013,
 };

@@ -40,11 +40,15 @@ export interface FigureDefinition {
   percent?: boolean;
   /** The split dimensions this figure can be broken down by (default: all). */
   splits?: readonly SplitDimension[];
-  /** Not filterable by referral source (structural findings carry none). */
+  /** Not filterable by referral source nor by organisation (structural findings carry neither). */
   ignoresReferralSource?: boolean;
+  /** A staff figure as of now: no previous period (there is no history of staff). */
+  staffAsOfNow?: boolean;
 }
 
 const NO_SPLITS: readonly SplitDimension[] = [];
+/** Staff can be split by the organisation that employs them, by nothing else. */
+const STAFF_SPLITS: readonly SplitDimension[] = ["none", "organisation"];
 const FINDING_SPLITS: readonly SplitDimension[] = ["none", "month", "quarter", "targetGroup", "municipality"];
 
 const DECIDED =
@@ -140,7 +144,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     kind: "ratio",
     label: "Offene Fälle je Casemanager*in (Durchschnitt)",
     definition:
-      "Durchschnittliche Zahl zugewiesener offener Fälle pro Tag geteilt durch die Zahl der aktiven Casemanager*innen (Stand: Abruf). Ein Team-Durchschnitt, keine Werte einzelner Personen.",
+      "Durchschnittliche Zahl zugewiesener offener Fälle pro Tag geteilt durch die Zahl der aktiven Casemanager*innen (Stand: Abruf); nach Träger gefiltert oder aufgeteilt: die Fälle des Trägers geteilt durch seine Casemanager*innen. Ein Team-Durchschnitt, keine Werte einzelner Personen.",
   },
   {
     key: "caseload.per_fte",
@@ -148,7 +152,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     kind: "ratio",
     label: "Offene Fälle je Vollzeitstelle (Durchschnitt)",
     definition:
-      "Durchschnittliche Zahl zugewiesener offener Fälle pro Tag geteilt durch die Summe der Vollzeitäquivalente (VZÄ) der aktiven Casemanager*innen (Stand: Abruf).",
+      "Durchschnittliche Zahl zugewiesener offener Fälle pro Tag geteilt durch die Summe der Vollzeitäquivalente (VZÄ) der aktiven Casemanager*innen (Stand: Abruf); nach Träger: die Fälle und Stellen des Trägers.",
   },
   {
     key: "caseload.utilisation",
@@ -179,15 +183,18 @@ export const FIGURES: readonly FigureDefinition[] = [
     key: "caseload.case_managers",
     section: "caseload",
     kind: "count",
-    splits: NO_SPLITS,
+    splits: STAFF_SPLITS,
+    staffAsOfNow: true,
     label: "Aktive Casemanager*innen",
-    definition: "Aktive Benutzer*innen mit der Rolle Casemanager*in (Stand: Abruf; die Personalausstattung hat keine Historie).",
+    definition:
+      "Aktive Benutzer*innen mit der Rolle Casemanager*in (Stand: Abruf; die Personalausstattung hat keine Historie), nach Träger: die beim Träger beschäftigten.",
   },
   {
     key: "caseload.fte",
     section: "caseload",
     kind: "setting",
-    splits: NO_SPLITS,
+    splits: STAFF_SPLITS,
+    staffAsOfNow: true,
     label: "Vollzeitäquivalente der Casemanager*innen",
     definition: "Summe der Stellenanteile der aktiven Casemanager*innen (Stand: Abruf).",
   },
@@ -196,6 +203,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     section: "caseload",
     kind: "setting",
     splits: NO_SPLITS,
+    staffAsOfNow: true,
     label: "Standardfallzahl je Vollzeitstelle",
     definition: "Von der Koordination eingestellte Zahl offener Fälle je Vollzeitstelle (Stand: Abruf).",
   },
@@ -325,7 +333,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     ignoresReferralSource: true,
     label: "Gemeldete strukturelle Hürden",
     definition:
-      "Im Zeitraum gemeldete strukturelle Hürden (Meldedatum), in jedem Status. Hürden sind keinem Zugangsweg zugeordnet: der Filter und die Aufteilung nach Zugangsweg wirken hier nicht.",
+      "Im Zeitraum gemeldete strukturelle Hürden (Meldedatum), in jedem Status. Hürden sind keinem Zugangsweg und keinem Träger zugeordnet: Filter und Aufteilung nach Zugangsweg oder Träger wirken hier nicht.",
   },
   ...FINDING_STATUSES.values.map(
     (status: FindingStatus): FigureDefinition => ({
@@ -367,4 +375,9 @@ export const SPLIT_LABELS: Record<SplitDimension, string> = {
   targetGroup: "Zielgruppe",
   municipality: "Kommune",
   referralSource: "Zugangsweg",
+  organisation: "Träger",
 };
+
+/** What the organisation (Träger) of a case means in the report: printed with the page and both exports. */
+export const ORGANISATION_NOTE =
+  "Träger: der Träger, zu dem der Fall beim Abruf gehört (der Träger seiner zuständigen Casemanager*in; ein Zugang ohne Casemanager*in gehört zum aufnehmenden Träger). Wechselt ein Fall den Träger, zählt er mit allen Zahlen, auch mit seinen früheren offenen Tagen, beim neuen Träger. Strukturelle Hürden sind keinem Träger zugeordnet.";

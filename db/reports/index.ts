@@ -3,7 +3,7 @@
 export { FIGURES as REPORT_FIGURES, REPORT_SECTIONS, SPLIT_LABELS as REPORT_SPLIT_LABELS, SUPPRESSION_NOTE } from "./definitions";
 export type { FigureKind as ReportFigureKind, ReportSection } from "./definitions";
 export type { ReportFilter, SplitDimension as ReportSplitDimension } from "./period";
-export { buildReport, listReportMunicipalities } from "./report";
+export { buildReport, listReportMunicipalities, listReportOrganisations } from "./report";
 export type { RawReport, ReportGroup, ReportPeriod } from "./report";
 export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
 export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";

@@ -8,10 +8,20 @@ export interface ReportFilter {
   targetGroup?: TargetGroup | null;
   municipalityId?: number | null;
   referralSource?: ReferralSource | null;
+  /** The case's current organisation (Träger). */
+  organisationId?: number | null;
 }
 
 /** How the figures are split besides the total. */
-export const SPLIT_DIMENSIONS = ["none", "month", "quarter", "targetGroup", "municipality", "referralSource"] as const;
+export const SPLIT_DIMENSIONS = [
+  "none",
+  "month",
+  "quarter",
+  "targetGroup",
+  "municipality",
+  "referralSource",
+  "organisation",
+] as const;
 export type SplitDimension = (typeof SPLIT_DIMENSIONS)[number];
 
 export interface Period {

@@ -38,13 +38,22 @@ function dateInPeriod(anchor: string, period: Period): Expression<SqlBool> {
   return sql<SqlBool>`(${column} BETWEEN ${period.from}::date AND ${period.to}::date)`;
 }
 
-/** The dimension filters, on the view's target_group / municipality_id / referral_source columns. */
-function dimensionFilter(filter: ReportFilter, options: { referralSource?: boolean } = {}): Expression<SqlBool> {
+/**
+ * The dimension filters, on the view's target_group / municipality_id / referral_source / organisation_id
+ * columns (structural findings have neither a referral source nor an organisation: options say so).
+ */
+function dimensionFilter(
+  filter: ReportFilter,
+  options: { referralSource?: boolean; organisation?: boolean } = {},
+): Expression<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [];
   if (filter.targetGroup) parts.push(sql<SqlBool>`target_group = ${filter.targetGroup}`);
   if (filter.municipalityId != null) parts.push(sql<SqlBool>`municipality_id = ${filter.municipalityId}`);
   if (filter.referralSource && options.referralSource !== false) {
     parts.push(sql<SqlBool>`referral_source = ${filter.referralSource}`);
+  }
+  if (filter.organisationId != null && options.organisation !== false) {
+    parts.push(sql<SqlBool>`organisation_id = ${filter.organisationId}`);
   }
   return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` AND `)})` : sql<SqlBool>`true`;
 }
@@ -52,7 +61,7 @@ function dimensionFilter(filter: ReportFilter, options: { referralSource?: boole
 /**
  * The group key of a row for the split: a month 'YYYY-MM' or quarter 'YYYY-Qn' of the anchor (a
  * timestamptz read in Europe/Berlin, or a date), a target group ('ohne' = not classified), a
- * municipality id ('ohne' = none) or a referral source. null when not split.
+ * municipality id ('ohne' = none), a referral source or an organisation id. null when not split.
  */
 function splitKey(split: SplitDimension, anchor: string, anchorIsDate = false): RawBuilder<string> | null {
   const local = anchorIsDate ? sql`${sql.ref(anchor)}` : sql`(${sql.ref(anchor)} AT TIME ZONE ${BERLIN})`;
@@ -69,6 +78,8 @@ function splitKey(split: SplitDimension, anchor: string, anchorIsDate = false): 
       return sql<string>`coalesce(municipality_id::text, 'ohne')`;
     case "referralSource":
       return sql<string>`referral_source::text`;
+    case "organisation":
+      return sql<string>`organisation_id::text`;
   }
 }
 
@@ -248,7 +259,8 @@ export async function queryUmfTransitions(db: Kysely<Database>, filter: ReportFi
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Strukturelle Hürden (not attributable to a referral source: that filter and split do not apply)
+// Strukturelle Hürden (not attributable to a referral source or an organisation: those filters and splits
+// do not apply)
 
 export interface FindingRow {
   reported: number;
@@ -258,7 +270,7 @@ export interface FindingRow {
 }
 
 export async function queryFindings(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
-  const key = split === "referralSource" ? null : splitKey(split, "reported_at");
+  const key = split === "referralSource" || split === "organisation" ? null : splitKey(split, "reported_at");
   const statuses = FINDING_STATUSES.values;
   const rows = await reportDb(db)
     .selectFrom("report_findings")
@@ -269,7 +281,7 @@ export async function queryFindings(db: Kysely<Database>, filter: ReportFilter, 
       ...statuses.map((st) => count(sql`status = ${st}`).as(`status_${st}`)),
     ])
     .where(inPeriod("reported_at", filter))
-    .where(dimensionFilter(filter, { referralSource: false }))
+    .where(dimensionFilter(filter, { referralSource: false, organisation: false }))
     .$if(key !== null, (q) => q.groupBy(groupingSets(key)))
     .execute();
   return rows.map((row): GroupRow<FindingRow> => {
@@ -382,17 +394,37 @@ export interface StaffFigures {
   standardPerFte: number;
 }
 
-/** Active case managers, their FTE and the configured standard caseload per FTE (as of now: no history). */
-export async function queryStaff(db: Kysely<Database>): Promise<StaffFigures> {
-  const row = await db
+/**
+ * Active case managers, their FTE and the configured standard caseload per FTE (as of now: no history);
+ * with `organisationId`, those employed by that organisation.
+ */
+export async function queryStaff(db: Kysely<Database>, options: { organisationId?: number | null } = {}): Promise<StaffFigures> {
+  const [byOrganisation, standardPerFte] = await Promise.all([
+    queryStaffByOrganisation(db, options.organisationId),
+    getSetting(db, "standard_caseload_per_fte"),
+  ]);
+  let caseManagers = 0;
+  let fte = 0;
+  for (const s of byOrganisation.values()) {
+    caseManagers += s.caseManagers;
+    fte += s.fte;
+  }
+  // FTE are numeric(…) in the database: summed here, rounded back to their precision.
+  return { caseManagers, fte: Math.round(fte * 1e6) / 1e6, standardPerFte };
+}
+
+/** Active case managers and their FTE per organisation (id as text, the split's group key). */
+export async function queryStaffByOrganisation(
+  db: Kysely<Database>,
+  organisationId?: number | null,
+): Promise<Map<string, { caseManagers: number; fte: number }>> {
+  const rows = await db
     .selectFrom("users")
-    .select((eb) => [eb.fn.countAll<number>().as("n"), sql<string | null>`sum(fte)`.as("fte")])
+    .select((eb) => ["organisation_id", eb.fn.countAll<number>().as("n"), sql<string | null>`sum(fte)`.as("fte")])
     .where("role", "=", "case_manager")
     .where("active", "=", true)
-    .executeTakeFirstOrThrow();
-  return {
-    caseManagers: Number(row.n),
-    fte: Number(row.fte ?? 0),
-    standardPerFte: await getSetting(db, "standard_caseload_per_fte"),
-  };
+    .$if(organisationId != null, (q) => q.where("organisation_id", "=", organisationId as number))
+    .groupBy("organisation_id")
+    .execute();
+  return new Map(rows.map((r) => [String(r.organisation_id), { caseManagers: Number(r.n), fte: Number(r.fte ?? 0) }]));
 }

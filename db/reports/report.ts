@@ -33,6 +33,7 @@ import {
   queryReach,
   queryReferrals,
   queryStaff,
+  queryStaffByOrganisation,
   queryUmfTransitions,
 } from "./queries";
 
@@ -75,7 +76,12 @@ export interface RawReport {
   /** The day the caseload counts up to at most (today in Europe/Berlin). */
   asOf: string;
   /** Labels of the active filters (German). */
-  filterLabels: { targetGroup: string | null; municipality: string | null; referralSource: string | null };
+  filterLabels: {
+    targetGroup: string | null;
+    municipality: string | null;
+    referralSource: string | null;
+    organisation: string | null;
+  };
   generatedAt: string;
 }
 
@@ -150,10 +156,26 @@ const ratio = (numerator: number | null, denominator: number, guard?: number): R
   ...(guard !== undefined ? { guard } : {}),
 });
 
+/** Staff of the whole report (filtered by organisation when the report is) and per organisation. */
+interface Staff {
+  total: StaffFigures;
+  byOrganisation: Map<string, { caseManagers: number; fte: number }>;
+}
+
+/** The staff a cell divides by: per organisation in the split by organisation, else the report's. */
+function staffOf(staff: Staff, d: PeriodData, grp: string | null): StaffFigures {
+  if (grp === null || d.split !== "organisation") return staff.total;
+  const s = staff.byOrganisation.get(grp) ?? { caseManagers: 0, fte: 0 };
+  return { ...s, standardPerFte: staff.total.standardPerFte };
+}
+
 /** The cell of one figure for one group (null = total) of one period's data. */
-function cellOf(figure: FigureDefinition, d: PeriodData, staff: StaffFigures, grp: string | null, filter: ReportFilter): RawCell {
+function cellOf(figure: FigureDefinition, d: PeriodData, allStaff: Staff, grp: string | null, filter: ReportFilter): RawCell {
   const [section, name, detail] = figure.key.split(".") as [string, string, string | undefined];
-  if (figure.ignoresReferralSource && filter.referralSource) return { value: null, notApplicable: true };
+  if (figure.ignoresReferralSource && (filter.referralSource || filter.organisationId != null)) {
+    return { value: null, notApplicable: true };
+  }
+  const staff = staffOf(allStaff, d, grp);
   switch (section) {
     case "reach": {
       const r = d.reach.get(grp);
@@ -287,6 +309,10 @@ async function groupsOf(db: Kysely<Database>, filter: ReportFilter, split: Split
       return REFERRAL_SOURCES.values
         .map((s) => ({ key: s as string, label: REFERRAL_SOURCES.label[s] }))
         .filter((g) => !filter.referralSource || g.key === filter.referralSource);
+    case "organisation":
+      return (await listReportOrganisations(db))
+        .map((o) => ({ key: String(o.id), label: o.name }))
+        .filter((g) => filter.organisationId == null || g.key === String(filter.organisationId));
   }
 }
 
@@ -297,10 +323,17 @@ async function filterLabelsOf(db: Kysely<Database>, filter: ReportFilter): Promi
           await db.selectFrom("municipalities").select("name").where("id", "=", filter.municipalityId).executeTakeFirst()
         )?.name ?? `Kommune ${filter.municipalityId}`)
       : null;
+  const organisation =
+    filter.organisationId != null
+      ? ((
+          await db.selectFrom("organisations").select("name").where("id", "=", filter.organisationId).executeTakeFirst()
+        )?.name ?? `Träger ${filter.organisationId}`)
+      : null;
   return {
     targetGroup: filter.targetGroup ? TARGET_GROUPS.label[filter.targetGroup] : null,
     municipality,
     referralSource: filter.referralSource ? REFERRAL_SOURCES.label[filter.referralSource] : null,
+    organisation,
   };
 }
 
@@ -321,10 +354,11 @@ export async function buildReport(
   const asOf = options.asOf ?? berlinToday(now);
   const prev = previousPeriod(filter);
   const previousFilter: ReportFilter = { ...filter, ...prev };
-  const [current, previous, staff, groups, filterLabels] = await Promise.all([
+  const [current, previous, staffTotal, staffByOrganisation, groups, filterLabels] = await Promise.all([
     loadPeriod(db, filter, split, asOf),
     loadPeriod(db, previousFilter, "none", asOf),
-    queryStaff(db),
+    queryStaff(db, { organisationId: filter.organisationId }),
+    split === "organisation" ? queryStaffByOrganisation(db, filter.organisationId) : new Map(),
     groupsOf(db, filter, split),
     filterLabelsOf(db, filter),
   ]);
@@ -332,9 +366,10 @@ export async function buildReport(
   const visibleGroups = groups.filter(
     (g) => g.key !== "ohne" || split !== "municipality" || current.findings.has("ohne"),
   );
+  const staff: Staff = { total: staffTotal, byOrganisation: staffByOrganisation };
   const figures = FIGURES.map((figure): RawFigure => {
     const splittable = figureSupportsSplit(figure, split);
-    const noHistory = figure.splits !== undefined && figure.splits.length === 0;
+    const noHistory = figure.staffAsOfNow === true;
     return {
       key: figure.key,
       total: cellOf(figure, current, staff, null, filter),
@@ -356,6 +391,11 @@ export async function buildReport(
     filterLabels,
     generatedAt: now.toISOString(),
   };
+}
+
+/** The organisations (Träger) a report can be filtered and split by. */
+export function listReportOrganisations(db: Kysely<Database>) {
+  return db.selectFrom("organisations").select(["id", "name"]).orderBy("name").orderBy("id").execute();
 }
 
 /** The municipalities a report can be filtered by. */

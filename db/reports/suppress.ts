@@ -2,7 +2,7 @@
 // leave the server: for the steering role (suppress: true) counts from 1 to 4 become "<5" and values
 // whose basis is under 5 are hidden – the exact numbers are dropped, not just not shown. The page, the
 // loader data and both exports read only the published report. Coordinators get it unsuppressed.
-import { FIGURES, type FigureKind, REPORT_SECTIONS, type ReportSection, SPLIT_LABELS, SUPPRESSION_NOTE } from "./definitions";
+import { FIGURES, type FigureKind, REPORT_SECTIONS, type ReportSection, SPLIT_LABELS, SUPPRESSION_NOTE, ORGANISATION_NOTE } from "./definitions";
 import type { RawCell, RawReport, ReportGroup, ReportPeriod } from "./report";
 import type { ReportFilter, SplitDimension } from "./period";
 
@@ -45,6 +45,8 @@ export interface PublishedFigure {
 export interface PublishedReport {
   suppressed: boolean;
   suppressionNote: string | null;
+  /** What "Träger" means, when the report is filtered or split by organisation. */
+  organisationNote: string | null;
   filter: ReportFilter;
   filterLabels: RawReport["filterLabels"];
   split: SplitDimension;
@@ -195,6 +197,7 @@ export function publishReport(raw: RawReport, options: { suppress: boolean }): P
   return {
     suppressed: options.suppress,
     suppressionNote: options.suppress ? SUPPRESSION_NOTE : null,
+    organisationNote: raw.split === "organisation" || raw.filter.organisationId != null ? ORGANISATION_NOTE : null,
     filter: raw.filter,
     filterLabels: raw.filterLabels,
     split: raw.split,

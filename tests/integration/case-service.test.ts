@@ -425,7 +425,7 @@ describe("demo data from the statechart", () => {
         (SELECT count(*) FROM report_case_intervals)::int AS intervals,
         (SELECT count(*) FROM (
           SELECT c.id, c.client_id, c.target_group, cl.municipality_id, c.referral_source, c.state, c.opened_at,
-            c.first_contact_at, c.closed_at, c.closure_reason FROM cases c JOIN clients cl ON cl.id = c.client_id
+            c.first_contact_at, c.closed_at, c.closure_reason, c.organisation_id FROM cases c JOIN clients cl ON cl.id = c.client_id
           EXCEPT SELECT * FROM report_cases) d)::int AS facts_off,
         (SELECT count(*) FROM report_cases)::int AS facts,
         (SELECT count(*) FROM cases)::int AS cases`.execute(t.db);

@@ -159,8 +159,25 @@ describe("CSV", () => {
       targetGroup: null,
       municipalityId: null,
       referralSource: null,
+      organisationId: null,
       suppressed: true,
     });
+  });
+
+  test("split by Träger: the organisations as groups, suppressed for steering, exact for coordinators, defined", async () => {
+    const steering = await csvRows("steering", `${Q1}&aufteilung=traeger`);
+    expect(steering.rows.find((r) => r[0] === "Aufteilung")).toEqual(["Aufteilung", "Träger"]);
+    expect(steering.rows.find((r) => r[0] === "Träger (Definition)")?.[1]).toMatch(/zu dem der Fall beim Abruf gehört/);
+    expect(find(steering.rows, "Eröffnete Fälle", "Kreis Mettmann (Test)")[3]).toBe("6");
+    expect(find(steering.rows, "Eröffnete Fälle", "Caritas (Test)")[3]).toBe("<5");
+    expect(find(steering.rows, "Offene Fälle je Vollzeitstelle (Durchschnitt)", "Caritas (Test)")[3]).toBe("nicht ausgewiesen");
+    const coordinator = await csvRows("coordinator", `${Q1}&aufteilung=traeger&organisation=${fx.organisations.W}`);
+    expect(coordinator.rows.find((r) => r[0] === "Träger")).toEqual(["Träger", "Caritas (Test)"]);
+    expect(find(coordinator.rows, "Eröffnete Fälle", "Caritas (Test)")[3]).toBe("2");
+    expect(find(coordinator.rows, "Eröffnete Fälle")[3]).toBe("2");
+    expect(coordinator.rows.some((r) => r[2] === "Kreis Mettmann (Test)")).toBe(false);
+    const xlsx = await xlsxSheet("coordinator", `${Q1}&aufteilung=traeger`);
+    expect(findXlsx(xlsx.rows, "Eröffnete Fälle", "Caritas (Test)")[3]).toBe(2);
   });
 
   test("for coordinators: exact figures, filter label escaped", async () => {
@@ -222,6 +239,7 @@ describe("XLSX", () => {
       .selectFrom("audit_log")
       .select(["actor_role", "object_type", "outcome"])
       .where("action", "=", "export.xlsx")
+      .where("actor_id", "=", fx.users.steering)
       .execute();
     expect(audit).toEqual([{ actor_role: "steering", object_type: "report", outcome: "allowed" }]);
   });

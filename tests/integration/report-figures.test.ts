@@ -7,7 +7,7 @@ import { queryCaseload } from "../../db/reports/queries";
 import { type RawCell, type RawReport, buildReport } from "../../db/reports/report";
 import type { Database } from "../../db/schema";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { AS_OF, Q1_2025, type ReportFixture, insertReportFixture } from "./report-fixture";
+import { AS_OF, Q1_2025, type ReportFixture, expectCell, figure, insertReportFixture } from "./report-fixture";
 
 let t: TestDatabase;
 let db: Kysely<Database>;
@@ -21,23 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-function figure(report: RawReport, key: string) {
-  const f = report.figures.find((x) => x.key === key);
-  if (!f) throw new Error(`no figure ${key}`);
-  return f;
-}
-
-/** Compares a cell, floats to 6 digits. */
-function expectCell(actual: RawCell | undefined, expected: RawCell, what: string) {
-  expect(actual, what).toBeDefined();
-  const a = actual as RawCell;
-  if (expected.value === null) expect(a.value, `${what}: value`).toBeNull();
-  else expect(a.value, `${what}: value`).toBeCloseTo(expected.value, 6);
-  for (const part of ["numerator", "denominator", "guard"] as const) {
-    if (expected[part] !== undefined) expect(a[part], `${what}: ${part}`).toBeCloseTo(expected[part] as number, 6);
-  }
-}
 
 const share = (numerator: number, denominator: number): RawCell => ({
   value: denominator ? numerator / denominator : null,
@@ -315,7 +298,7 @@ describe("filters", () => {
     expectCell(total("caseload.open_average"), { value: 284 / 90 }, "284 case-days");
     expectCell(total("caseload.unassigned_end"), { value: 1 }, "C13");
     expect(total("findings.reported")).toEqual({ value: null, notApplicable: true });
-    expect(report.filterLabels).toEqual({ targetGroup: null, municipality: null, referralSource: "Sozialamt" });
+    expect(report.filterLabels).toEqual({ targetGroup: null, municipality: null, referralSource: "Sozialamt", organisation: null });
   });
 
   test("target group UMF counts the UMF transition of a case re-classified since", async () => {
@@ -475,7 +458,7 @@ describe("kept in step by triggers: every change counts at once", () => {
     const { rows } = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM (
         SELECT c.id, c.client_id, c.target_group, cl.municipality_id, c.referral_source, c.state, c.opened_at,
-          c.first_contact_at, c.closed_at, c.closure_reason FROM cases c JOIN clients cl ON cl.id = c.client_id
+          c.first_contact_at, c.closed_at, c.closure_reason, c.organisation_id FROM cases c JOIN clients cl ON cl.id = c.client_id
         EXCEPT SELECT * FROM report_cases) d`.execute(db);
     expect(rows[0]?.n).toBe(0);
     const counts = await sql<{ cases: number; facts: number }>`

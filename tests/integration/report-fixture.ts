@@ -22,12 +22,16 @@
 // Standard caseload per FTE: 20 (settings).
 import type { AppLoadContext } from "@remix-run/node";
 import type { Kysely } from "kysely";
+import { expect } from "vitest";
+import type { RawCell, RawReport } from "../../db/reports/report";
 import type { Database } from "../../db/schema";
 import type { CasePhase, ClosureReason, ReferralSource, Role, TargetGroup } from "../../workflows/vocabulary";
 import { routeContext } from "../support/load-context";
 
 export interface ReportFixture {
   municipalities: { m1: number; m2: number; m3: number };
+  /** K: the Kreis's own team (A, E, F, G); W: a welfare organisation (B, C, D). */
+  organisations: { K: number; W: number };
   users: Record<"A" | "B" | "C" | "D" | "E" | "F" | "G" | "coordinator" | "steering", string>;
   cases: Record<string, string>;
   /** Client names and Aktenzeichen, which must never appear in a report or export. */
@@ -54,6 +58,8 @@ interface CaseSpec {
   firstContactAt: string | null;
   state: CasePhase;
   caseManager: keyof ReportFixture["users"] | null;
+  /** The organisation that opened an intake without a case manager (default K). */
+  openedBy?: "K" | "W";
   closedAt?: string;
   closureReason?: ClosureReason;
   /** Lifecycle and other events after CASE_OPENED, in order. */
@@ -151,6 +157,7 @@ const CASES: CaseSpec[] = [
     firstContactAt: null,
     state: "intake",
     caseManager: null,
+    openedBy: "W",
     events: [],
   },
   {
@@ -295,6 +302,13 @@ export async function insertReportFixture(db: Kysely<Database>): Promise<ReportF
     .values({ name: "Kreis Mettmann (Test)", kind: "kreis", municipality_id: null })
     .returning("id")
     .executeTakeFirstOrThrow();
+  const welfare = await db
+    .insertInto("organisations")
+    .values({ name: "Caritas (Test)", kind: "traeger", municipality_id: null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const organisations = { K: org.id, W: welfare.id };
+  const WELFARE_STAFF = new Set(["B", "C", "D"]);
 
   const staff: [keyof ReportFixture["users"], "case_manager" | "coordinator" | "steering", number | null, boolean][] = [
     ["A", "case_manager", 1, true],
@@ -315,7 +329,7 @@ export async function insertReportFixture(db: Kysely<Database>): Promise<ReportF
         username: `report.${key.toLowerCase()}`,
         display_name: `Casemanagerin ${key} Testperson`,
         role,
-        organisation_id: org.id,
+        organisation_id: WELFARE_STAFF.has(key) ? welfare.id : org.id,
         fte,
         active,
         password_hash: "not-a-hash",
@@ -368,6 +382,8 @@ export async function insertReportFixture(db: Kysely<Database>): Promise<ReportF
       .values({
         client_id: client.id,
         case_manager_id: currentManager,
+        // without a case manager the case belongs to the organisation that opened it
+        organisation_id: organisations[spec.openedBy ?? "K"],
         target_group: spec.targetGroup,
         target_group_definition_id: spec.targetGroup ? (definitions.get(spec.targetGroup) ?? null) : null,
         referral_source: spec.source,
@@ -494,7 +510,7 @@ export async function insertReportFixture(db: Kysely<Database>): Promise<ReportF
     ])
     .execute();
 
-  return { municipalities, users, cases, personalData };
+  return { municipalities, organisations, users, cases, personalData };
 }
 
 /** The period of the tests and the day the caseload is counted to. */
@@ -504,4 +520,22 @@ export const AS_OF = "2025-06-30";
 /** The request context the express server hands loaders, for a signed-in user of the fixture. */
 export function reportLoaderContext(db: Kysely<Database>, role: Role, userId: string): AppLoadContext {
   return routeContext(db, { id: userId, username: `report.${role}`, displayName: "Test", role, organisationId: 1 });
+}
+
+/** A figure of a raw report by key. */
+export function figure(report: RawReport, key: string) {
+  const f = report.figures.find((x) => x.key === key);
+  if (!f) throw new Error(`no figure ${key}`);
+  return f;
+}
+
+/** Compares a cell, floats to 6 digits. */
+export function expectCell(actual: RawCell | undefined, expected: RawCell, what: string) {
+  expect(actual, what).toBeDefined();
+  const a = actual as RawCell;
+  if (expected.value === null) expect(a.value, `${what}: value`).toBeNull();
+  else expect(a.value, `${what}: value`).toBeCloseTo(expected.value, 6);
+  for (const part of ["numerator", "denominator", "guard"] as const) {
+    if (expected[part] !== undefined) expect(a[part], `${what}: ${part}`).toBeCloseTo(expected[part] as number, 6);
+  }
 }

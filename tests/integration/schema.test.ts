@@ -293,6 +293,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     first_contact_at: "null",
     closed_at: "null",
     closure_reason: "null",
+    organisation_id: "not null",
   },
   report_case_intervals: {
     case_id: "not null",
@@ -303,6 +304,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     target_group: "null",
     municipality_id: "not null",
     referral_source: "not null",
+    organisation_id: "not null",
   },
 };
 

@@ -150,6 +150,8 @@ try {
     ["Zielerreichung nach Monat", "month", (f, s) => queryGoals(db, f, s)],
     ["Auslastung nach Monat", "month", (f, s) => queryCaseload(db, f, s, { asOf: today })],
     ["Auslastung nach Kommune", "municipality", (f, s) => queryCaseload(db, f, s, { asOf: today })],
+    ["Erreichbarkeit nach Träger", "organisation", (f, s) => queryReach(db, f, s)],
+    ["Auslastung nach Träger", "organisation", (f, s) => queryCaseload(db, f, s, { asOf: today })],
   ];
 
   interface Row {
@@ -189,6 +191,7 @@ try {
     ["Ganzer Bericht (loadReport, Lenkungsgruppe)", {}],
     ["Ganzer Bericht nach Kommune", { aufteilung: "kommune" }],
     ["Ganzer Bericht nach Monat", { aufteilung: "monat" }],
+    ["Ganzer Bericht nach Träger", { aufteilung: "traeger" }],
   ] as const) {
     rows.push({
       name,
