@@ -16,6 +16,7 @@ import type { KimContext } from "./app/context.server";
 import { type RouteTable, createRouteTable, guardFormBody, guardRequestLine, parsedBodyOf } from "./app/edge-guard.server";
 import { healthRoutes } from "./app/health.server";
 import { serviceUnavailableResponse } from "./app/service-unavailable.server";
+import { type RequestScope, runInRequestScope } from "./db/request-actor";
 import type { Database } from "./db/schema";
 
 export type { RouteTable };
@@ -140,9 +141,15 @@ function toRemixRequest(req: ExpressRequest, res: express.Response): Request {
 
 function remixHandler(options: ServerAppOptions, routes: RouteTable): RequestHandler {
   const handleRequest = createRequestHandler(options.build, "production");
-  const getLoadContext = (req: ExpressRequest, res: express.Response): AppLoadContext => {
+  const getLoadContext = (req: ExpressRequest, res: express.Response, scope: RequestScope): AppLoadContext => {
     let session: ReturnType<KimContext["getSession"]> | undefined;
     const cookie = req.get("cookie") ?? null;
+    // Row-level security: from the moment the session is known, the database answers as its user.
+    const resolveSession = async () => {
+      const found = await options.auth.getSession(cookie);
+      scope.actor = found ? { id: found.user.id, role: found.user.role, organisationId: found.user.organisationId } : null;
+      return found;
+    };
     return {
       db: options.db,
       auth: options.auth,
@@ -150,14 +157,16 @@ function remixHandler(options: ServerAppOptions, routes: RouteTable): RequestHan
       nonce: String(res.locals.nonce),
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       isAppPath: routes.isAppPath,
-      getSession: () => (session ??= options.auth.getSession(cookie)),
+      getSession: () => (session ??= resolveSession()),
       outage: { databaseUnavailable: false },
     };
   };
   return async (req, res, next) => {
     try {
-      const context = getLoadContext(req, res);
-      let response = await handleRequest(toRemixRequest(req, res), context);
+      // Every database access of the request runs as role kim_app with the request's actor (db/request-actor.ts).
+      const scope: RequestScope = { actor: null };
+      const context = getLoadContext(req, res, scope);
+      let response = await runInRequestScope(scope, () => handleRequest(toRemixRequest(req, res), context));
       // handleError (entry.server.tsx) marks a request that found the database unreachable: whatever Remix
       // made of it with a 5xx status (error page, a resource route's text, data) becomes the German 503 page.
       if (context.outage.databaseUnavailable && response.status >= 500) response = serviceUnavailableResponse();

@@ -10,19 +10,12 @@ import type { Actor } from "./access";
 import { writeAudit } from "./audit";
 import type { AuditOutcome, Database } from "./schema";
 
-const UUID_RE = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
-
-/** The case an audit row is about: its object (type "case") or `detail.caseId` (referrals, consents, …). */
-const caseOfRow = sql<string | null>`(CASE
-  WHEN a.object_type = 'case' AND a.object_id ~ ${UUID_RE} THEN a.object_id
-  WHEN a.detail ->> 'caseId' ~ ${UUID_RE} THEN a.detail ->> 'caseId'
-END)::uuid`;
-
-/** The Aktenzeichen of the client an audit row is about, or null (logins, reports, partners …). */
-const aktenzeichenOfRow = sql<string | null>`(SELECT cl.aktenzeichen FROM clients cl WHERE cl.id = coalesce(
-  (CASE WHEN a.object_type = 'client' AND a.object_id ~ ${UUID_RE} THEN a.object_id END)::uuid,
-  (SELECT c.client_id FROM cases c WHERE c.id = ${caseOfRow})
-))`;
+/**
+ * The Aktenzeichen of the client an audit row is about, or null (logins, reports, partners …). The
+ * data-protection officer sees no case or client row (row-level security, migration 0014): the
+ * SECURITY DEFINER lookup reads them for that role only.
+ */
+const aktenzeichenOfRow = sql<string | null>`kim_audit_aktenzeichen(a.object_type, a.object_id, a.detail)`;
 
 type AuditEb = ExpressionBuilder<Database & { a: Database["audit_log"] }, "a">;
 
@@ -77,14 +70,12 @@ export function mayReadAuditLog(actor: Actor): boolean {
 async function auditFilter(db: Kysely<Database>, query: AuditQuery) {
   let client: { id: string; caseIds: string[] } | null = null;
   if (query.aktenzeichen) {
-    const found = await db
-      .selectFrom("clients")
-      .select("id")
-      .where(sql<string>`upper(aktenzeichen)`, "=", query.aktenzeichen.toUpperCase())
-      .executeTakeFirst();
+    // The client and its cases by Aktenzeichen, through the SECURITY DEFINER lookup (see aktenzeichenOfRow).
+    const { rows } = await sql<{ client_id: string; case_id: string | null }>`
+      SELECT client_id, case_id FROM kim_audit_client_cases(${query.aktenzeichen})`.execute(db);
+    const found = rows[0];
     if (!found) return false as const;
-    const cases = await db.selectFrom("cases").select("id").where("client_id", "=", found.id).execute();
-    client = { id: found.id, caseIds: cases.map((c) => c.id) };
+    client = { id: found.client_id, caseIds: rows.flatMap((r) => (r.case_id ? [r.case_id] : [])) };
   }
   return (eb: AuditEb) => {
     const and: Expression<SqlBool>[] = [];

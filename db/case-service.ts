@@ -388,6 +388,10 @@ export async function applyCaseEvent(
         currentPhase: row.state,
       };
     }
+    // Row-level security (migration 0014): the case stays in this transaction's sight even when the step
+    // takes it out of the actor's (a transfer to an organisation the coordination may not see, a deputy
+    // stepping down): the row was locked above as visible and writable.
+    await sql`SELECT set_config('kim.case_in_hand', ${row.id}, true)`.execute(trx);
     const rowVersion = row.row_version + 1;
     const classified = built.definitionId !== null ? { target_group_definition_id: built.definitionId } : {};
     await trx
@@ -513,9 +517,13 @@ export async function openCase(
     const opener = await trx.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirstOrThrow();
     const aktenzeichen = await nextAktenzeichen(trx, at);
     const c = input.client;
-    const client = await trx
+    // The id is made here, not RETURNING: row-level security shows a client only through a visible case,
+    // and the case does not exist yet.
+    const client = { id: randomUUID() };
+    await trx
       .insertInto("clients")
       .values({
+        id: client.id,
         aktenzeichen,
         first_name: c.firstName,
         last_name: c.lastName,
@@ -533,8 +541,7 @@ export async function openCase(
         email: c.email,
         address: c.address,
       })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+      .execute();
     const caseId = randomUUID();
     const snapshot = createCaseSnapshot({ caseId, caseManagerId: input.caseManagerId, reopenPeriodDays }, at);
     await trx

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { currentDatabaseScope } from "./request-actor";
 import type { Database } from "./schema";
 
 // DATE columns stay 'YYYY-MM-DD' strings (a JS Date would shift them by the time zone);
@@ -28,12 +29,60 @@ export interface ConnectionOptions {
   maxConnections?: number | undefined;
 }
 
+/** A pool that hands out connections set to the current database scope (db/request-actor.ts). */
+export interface ScopedPool {
+  connect(): Promise<pg.PoolClient>;
+  end(): Promise<void>;
+}
+
 /** The pg pool behind a PostgreSQL handle's Kysely instance, for bulk COPY (db/seed/copy.ts). */
-const postgresPools = new WeakMap<Kysely<Database>, pg.Pool>();
+const postgresPools = new WeakMap<Kysely<Database>, ScopedPool>();
 
 /** The pg pool of a Kysely instance opened here on PostgreSQL; undefined on PGlite or for a transaction. */
-export function postgresPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+export function postgresPoolOf(db: Kysely<Database>): ScopedPool | undefined {
   return postgresPools.get(db);
+}
+
+/** What each connection was last set to, so an unchanged scope costs no round trip. */
+const appliedScopes = new WeakMap<pg.PoolClient, string>();
+
+/**
+ * Row-level security (migration 0014): at every checkout the connection takes the scope of the async
+ * context that asks for it. A request scope: role `kim_app` (no BYPASSRLS, owns nothing) with the actor
+ * in `kim.actor_*`, which the policies read; the system: the login role (`role = none`), which owns the
+ * tables and sees every row. Session-level settings (not SET LOCAL): kysely checks a connection out per
+ * query or per transaction, and the next checkout sets them again before any statement runs.
+ */
+async function applyScope(client: pg.PoolClient): Promise<void> {
+  const scope = currentDatabaseScope();
+  const settings =
+    scope === "system"
+      ? ["none", "system", "", ""]
+      : ["kim_app", scope.actor?.role ?? "", scope.actor?.id ?? "", scope.actor?.organisationId?.toString() ?? ""];
+  const key = settings.join("|");
+  if (appliedScopes.get(client) === key) return;
+  await client.query(
+    "SELECT set_config('role', $1, false), set_config('kim.actor_role', $2, false), set_config('kim.actor_id', $3, false), set_config('kim.actor_org', $4, false)",
+    settings,
+  );
+  appliedScopes.set(client, key);
+}
+
+function scopedPool(pool: pg.Pool): ScopedPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      try {
+        await applyScope(client);
+      } catch (error) {
+        appliedScopes.delete(client);
+        client.release(error instanceof Error ? error : true);
+        throw error;
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
 }
 
 export async function openDatabase(options: ConnectionOptions = {}): Promise<DatabaseHandle> {
@@ -47,8 +96,9 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
     });
     // A broken idle connection must not crash the process.
     pool.on("error", (error) => console.error("[db] idle client error:", error.message));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    postgresPools.set(db, pool);
+    const scoped = scopedPool(pool);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped }) });
+    postgresPools.set(db, scoped);
     const url = new URL(options.databaseUrl);
     return {
       db,
@@ -66,7 +116,7 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
   const pglite = new PGlite(dataDir);
   await pglite.waitReady;
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as unknown as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scopedPool(pool) }) });
   return {
     db,
     kind: "pglite",

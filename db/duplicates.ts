@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { type Kysely, type SqlBool, sql } from "kysely";
 import { type Actor, caseFileReadableBy } from "./access";
+import { runAsSystem } from "./request-actor";
 import type { Database } from "./schema";
 
 export interface DuplicateCheckInput {
@@ -213,7 +214,9 @@ export async function findPossibleDuplicates(
       .where(sql<SqlBool>`${normalizedSql("clients.last_name")} IN (${sql.join(names)})`);
   }
 
-  const rows = await qb.orderBy("cases.opened_at", "desc").limit(MAX_CANDIDATES).execute();
+  // Read as the system: matches in cases the actor may not see are counted (never shown, see above), which
+  // row-level security would hide. The `visible` column carries the access rule into the result.
+  const rows = await runAsSystem(() => qb.orderBy("cases.opened_at", "desc").limit(MAX_CANDIDATES).execute());
 
   // One entry per person: visible when any of their cases is visible (the newest visible case is linked).
   const byClient = new Map<string, { visible: DuplicateMatch | null; hidden: boolean }>();

@@ -7,6 +7,7 @@ import { mayAssignCases } from "../workflows/permissions";
 import type { CasePhase, ReferralSource } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo, checkCaseManagerFor } from "./access";
 import { type ApplyCaseEventResult, applyCaseEvent } from "./case-service";
+import { runAsSystem } from "./request-actor";
 import type { Database } from "./schema";
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -151,7 +152,9 @@ export interface AssignableCaseManager {
  * those of their organisation). A case is offered only the ones of its own organisation.
  */
 export async function listAssignableCaseManagers(db: Kysely<Database>, actor?: Actor): Promise<AssignableCaseManager[]> {
-  const rows = await db
+  // Each case manager's number of open cases, no case row: read as the system (row-level security would
+  // count only the cases the asking coordinator or Teamleitung may open).
+  const query = db
     .selectFrom("users")
     .leftJoin(
       (eb) =>
@@ -168,8 +171,8 @@ export async function listAssignableCaseManagers(db: Kysely<Database>, actor?: A
     .where("users.role", "=", "case_manager")
     .where("users.active", "=", true)
     .$if(actor?.role === "team_lead", (qb) => qb.where("users.organisation_id", "=", actor?.organisationId ?? -1))
-    .orderBy("users.display_name")
-    .execute();
+    .orderBy("users.display_name");
+  const rows = await runAsSystem(() => query.execute());
   return rows.map((r) => ({
     id: r.id,
     displayName: r.display_name,

@@ -6,6 +6,7 @@ import { hasPermission } from "../workflows/permissions";
 import { type CasePhase } from "../workflows/vocabulary";
 import type { Actor } from "./access";
 import { writeAudit } from "./audit";
+import { runAsSystem } from "./request-actor";
 import type { Database } from "./schema";
 import { getSetting, setSetting } from "./settings";
 
@@ -120,7 +121,9 @@ export async function getTeamOverview(
 ): Promise<TeamOverview> {
   const standard = await getSetting(db, "standard_caseload_per_fte");
   const inOrganisation = organisationId !== undefined && organisationId !== null;
-  const rows = await db
+  // Counts per case manager, no case row: read as the system, since a coordinator sees no case of an
+  // organisation whose agreement is "aggregiert" (row-level security), only its team figures.
+  const query = db
     .with("open_cases", (qb) =>
       qb
         .selectFrom("cases")
@@ -174,8 +177,8 @@ export async function getTeamOverview(
     .$if(inOrganisation, (q) =>
       q.where((eb) => eb.or([eb("users.organisation_id", "=", organisationId as number), eb("users.id", "is", null)])),
     )
-    .orderBy("users.display_name")
-    .execute();
+    .orderBy("users.display_name");
+  const rows = await runAsSystem(() => query.execute());
 
   const members: TeamMemberRow[] = [];
   let unassignedOpenCases = 0;
