@@ -11,7 +11,9 @@
 //   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; BENCH_CASES; BENCH_KEEP=1 keeps the database)
 import { loader } from "../../app/routes/faelle._index";
 import {
+  asRequestActor,
   benchDatabaseUrl,
+  benchRlsLabel,
   createBenchDatabase,
   dropBenchDatabase,
   seedCaseloadOf,
@@ -41,11 +43,12 @@ try {
   // 1. The loader function itself, with the real database and a signed-in case manager.
   const user = { id: cm.id, role: cm.role, username: "casemanager", displayName: cm.display_name, organisationId: cm.organisation_id };
   const context = routeContext(db, user);
-  const callLoader = (search: string) => async () => {
-    const result = await loader({ request: new Request(`http://127.0.0.1/faelle${search}`), context, params: {} });
-    if (!("rows" in result) || (search === "" && result.total !== OPEN_CASES)) throw new Error("unexpected loader result");
-  };
-  console.log(`\nloader function (in-process), ${runs} runs each after ${WARM_UP} warm-up runs:`);
+  const callLoader = (search: string) =>
+    asRequestActor(user, async () => {
+      const result = await loader({ request: new Request(`http://127.0.0.1/faelle${search}`), context, params: {} });
+      if (!("rows" in result) || (search === "" && result.total !== OPEN_CASES)) throw new Error("unexpected loader result");
+    });
+  console.log(`\nloader function (in-process, ${benchRlsLabel}), ${runs} runs each after ${WARM_UP} warm-up runs:`);
   const headline = summary("/faelle (default: open, next follow-up, 25 per page)", await time(callLoader("")));
   summary("/faelle?sortierung=name.ab&anzahl=100&seite=3", await time(callLoader("?sortierung=name.ab&anzahl=100&seite=3")));
   summary("/faelle?sortierung=kontakt.ab&abgeschlossene=1", await time(callLoader("?sortierung=kontakt.ab&abgeschlossene=1")));

@@ -4,6 +4,7 @@
 import { type Kysely, sql } from "kysely";
 import { type DatabaseHandle, openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
+import { type ScopeActor, runAsActor } from "../../db/request-actor";
 import type { Database } from "../../db/schema";
 import { seedCases } from "../../db/seed/cases";
 import { DEMO_PASSWORD } from "../../db/seed/demo-users";
@@ -13,13 +14,36 @@ import { startAppProcess, signInOver } from "../integration/app-process";
 /** A fixed key for the throw-away benchmark databases (never use it elsewhere). */
 const BENCH_SECRET_KEY = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
 
+/**
+ * `fn` run as the actor of a request, as the app runs it: role kim_app under row-level security
+ * (db/request-actor.ts). BENCH_RLS=off runs it as the system instead (the login role, no policies: the
+ * code path before row-level security), for measuring its overhead.
+ */
+export function asRequestActor<A extends unknown[], T>(actor: ScopeActor, fn: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  if (process.env.BENCH_RLS === "off") return fn;
+  return (...args) => runAsActor(actor, () => fn(...args));
+}
+
+/** Whether the benchmark runs under row-level security (see asRequestActor), for its output. */
+export const benchRlsLabel = process.env.BENCH_RLS === "off" ? "row-level security off (system)" : "row-level security on (kim_app)";
+
 /** The PostgreSQL server the benchmarks create their databases on. */
 export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * The database a benchmark uses: `name`, plus BENCH_DB_SUFFIX (lower-case letters, digits, underscores)
+ * when several checkouts run the same benchmark on one server at a time.
+ */
+function databaseName(name: string): string {
+  const suffix = process.env.BENCH_DB_SUFFIX ?? "";
+  if (!/^[a-z0-9_]*$/.test(suffix)) throw new Error("BENCH_DB_SUFFIX: lower-case letters, digits and underscores only");
+  return `${name}${suffix}`;
+}
 
 /** The URL of database `name` on the benchmark server. */
 export function benchDatabaseUrl(name: string): string {
   const url = new URL(benchServerUrl);
-  url.pathname = `/${name}`;
+  url.pathname = `/${databaseName(name)}`;
   return url.toString();
 }
 
@@ -27,8 +51,8 @@ export function benchDatabaseUrl(name: string): string {
 export async function createBenchDatabase(name: string, maxConnections = 10): Promise<DatabaseHandle> {
   const admin = await openDatabase({ databaseUrl: benchServerUrl, maxConnections: 1 });
   try {
-    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
-    await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+    await sql`DROP DATABASE IF EXISTS ${sql.id(databaseName(name))} WITH (FORCE)`.execute(admin.db);
+    await sql`CREATE DATABASE ${sql.id(databaseName(name))}`.execute(admin.db);
   } finally {
     await admin.close();
   }
@@ -44,7 +68,7 @@ export async function dropBenchDatabase(name: string): Promise<void> {
   if (process.env.BENCH_KEEP === "1") return;
   const admin = await openDatabase({ databaseUrl: benchServerUrl, maxConnections: 1 });
   try {
-    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+    await sql`DROP DATABASE IF EXISTS ${sql.id(databaseName(name))} WITH (FORCE)`.execute(admin.db);
   } finally {
     await admin.close();
   }
