@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CASE_MANAGER_REFUSALS, type Actor } from "../../db/access";
 import { CROSS_ORGANISATION_MESSAGES, applyCaseEvent, openCase } from "../../db/case-service";
+import { runAsActor } from "../../db/request-actor";
 import type { Database } from "../../db/schema";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import type { SessionUser } from "../../app/auth.server";
@@ -47,10 +48,13 @@ function contextFor(who: Who): AppLoadContext {
   return routeContext(db, users[who]);
 }
 
-/** Runs a loader or action; a thrown Response (404, 403, redirect) comes back as that Response. */
-async function call(fn: () => Promise<unknown>): Promise<{ status: number; body: unknown }> {
+/**
+ * Runs a loader or action as `who`'s request would run (row-level security: role kim_app with that actor,
+ * db/request-actor.ts); a thrown Response (404, 403, redirect) comes back as that Response.
+ */
+async function call(who: Who, fn: () => Promise<unknown>): Promise<{ status: number; body: unknown }> {
   try {
-    const result = await fn();
+    const result = await runAsActor(actor(who), fn);
     if (result instanceof Response) return { status: result.status, body: await result.text() };
     // single-fetch `data()` results carry their status in `init`
     const wrapped = result as { type?: string; data?: unknown; init?: { status?: number } | null };
@@ -63,12 +67,12 @@ async function call(fn: () => Promise<unknown>): Promise<{ status: number; body:
 }
 
 function openFile(who: Who, caseId: string) {
-  return call(() => caseLoader({ request: new Request(`http://localhost/faelle/${caseId}`), context: contextFor(who), params: { caseId } }));
+  return call(who, () => caseLoader({ request: new Request(`http://localhost/faelle/${caseId}`), context: contextFor(who), params: { caseId } }));
 }
 
 async function postCase(who: Who, caseId: string, fields: Record<string, string>) {
   const body = new URLSearchParams({ rowVersion: String(await rowVersionOf(db, caseId)), ...fields });
-  return call(() =>
+  return call(who, () =>
     caseAction({
       request: new Request(`http://localhost/faelle/${caseId}`, { method: "POST", body }),
       context: contextFor(who),
@@ -255,7 +259,7 @@ describe("the one check for every user id a form names", () => {
     expect((await caseRow(coordinatorIntake.caseId)).organisation_id).toBe(users.coordinator.organisationId);
 
     const queueOf = async (who: Who) => {
-      const got = await call(() =>
+      const got = await call(who, () =>
         queueLoader({ request: new Request("http://localhost/warteschlange"), context: contextFor(who), params: {} }),
       );
       return got as { status: number; body: { queue: { rows: { caseId: string }[] }; caseManagers: { id: string }[] } };
@@ -268,7 +272,7 @@ describe("the one check for every user id a form names", () => {
     expect((await queueOf("cmA")).status).toBe(403);
 
     const assign = (who: Who, to: string) =>
-      call(() =>
+      call(who, () =>
         queueAction({
           request: new Request("http://localhost/warteschlange", {
             method: "POST",
@@ -366,7 +370,7 @@ describe("transfer to another organisation through the client file", () => {
 describe("lists and the team overview", () => {
   test("the case list: a Teamleitung gets their organisation's cases; the coordination no names of a pseudonymised organisation, not even by search", async () => {
     const list = async (who: Who, query = "") => {
-      const got = await call(() =>
+      const got = await call(who, () =>
         listLoader({ request: new Request(`http://localhost/faelle${query}`), context: contextFor(who), params: {} }),
       );
       return got.body as { rows: { id: string; lastName: string | null; firstName: string | null; age: number | null }[] };
@@ -385,7 +389,7 @@ describe("lists and the team overview", () => {
 
   test("the team overview: a Teamleitung sees their organisation's case managers; the coordination all or one organisation", async () => {
     const team = async (who: Who, query = "") => {
-      const got = await call(() => teamLoader({ request: new Request(`http://localhost/team${query}`), context: contextFor(who), params: {} }));
+      const got = await call(who, () => teamLoader({ request: new Request(`http://localhost/team${query}`), context: contextFor(who), params: {} }));
       return got as { status: number; body: { overview: { members: { userId: string; organisationId: number }[] } } };
     };
     const leadA = await team("leadA");
@@ -401,7 +405,7 @@ describe("lists and the team overview", () => {
     // the Teamleitung may not set the site-wide standard caseload
     expect(
       (
-        await call(() =>
+        await call("steering", () =>
           teamLoader({ request: new Request("http://localhost/team"), context: contextFor("steering"), params: {} }),
         )
       ).status,
@@ -417,7 +421,7 @@ describe("the agreement, set by the admin per organisation", () => {
     const { caseId } = await openTestCase(db, actor("cmA"));
     await db.updateTable("cases").set({ case_manager_id: null, organisation_id: diakonie }).where("id", "=", caseId).execute();
     const post = (who: Who, fields: Record<string, string>) =>
-      call(() =>
+      call(who, () =>
         agreementAction({
           request: new Request("http://localhost/admin/organisationen", { method: "POST", body: new URLSearchParams(fields) }),
           context: contextFor(who),
