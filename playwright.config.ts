@@ -48,7 +48,8 @@ export default defineConfig({
     command: "node tests/e2e/serve-with-log.mjs",
     url: `${BASE_URL}/anmelden`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // A fresh embedded database with demo data: ~10 s on an idle machine, minutes on a loaded shared one.
+    timeout: 300_000,
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stdout: "ignore",
     stderr: "pipe",

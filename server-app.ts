@@ -2,6 +2,7 @@
 // requests, static files, CSRF origin check and the Remix handler (with the German 503 page while the
 // database is unreachable). server.ts boots it (database, build, listen, shutdown);
 // tests/integration/http.ts runs the very same app in-process against a test database.
+import cluster from "node:cluster";
 import crypto from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,14 +61,18 @@ function securityHeaders(config: AppConfig): RequestHandler {
   };
 }
 
-/** Method, path with ids replaced, status and time: no query string (it may hold names), no address. */
+/**
+ * Method, path with ids replaced, status and time: no query string (it may hold names), no address.
+ * A worker of server-cluster.ts names its process id, so the lines of several workers can be told apart.
+ */
 function requestLog(): RequestHandler {
+  const tag = cluster.isWorker ? `[http ${process.pid}]` : "[http]";
   return (req, res, next) => {
     const t0 = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const route = req.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ":id");
-      console.log(`[http] ${req.method} ${route} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      console.log(`${tag} ${req.method} ${route} ${res.statusCode} ${ms.toFixed(1)}ms`);
     });
     next();
   };

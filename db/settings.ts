@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import { requiresSecondFactor } from "../workflows/permissions";
 import type { Role } from "../workflows/vocabulary";
+import type { Actor } from "./access";
+import { writeAudit } from "./audit";
 import type { Database } from "./schema";
 
 /** Site settings with their defaults (stored in the settings table; coordinators adjust some of them). */
@@ -39,4 +41,21 @@ export async function setSetting(
     .values({ key, value: JSON.stringify(value), updated_by: userId })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(value), updated_by: userId, updated_at: new Date() }))
     .execute();
+}
+
+/** Changes a site setting in one transaction with its audit row (`settings.update`, old and new value). */
+export async function updateSettingAudited(db: Kysely<Database>, actor: Pick<Actor, "id" | "role">, key: SettingKey, value: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await getSetting(trx, key);
+    await setSetting(trx, key, value, actor.id);
+    await writeAudit(trx, {
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: "settings.update",
+      objectType: "setting",
+      objectId: key,
+      outcome: "allowed",
+      detail: { from: before, to: value },
+    });
+  });
 }

@@ -5,10 +5,9 @@ import { type Kysely, type Transaction, sql } from "kysely";
 import { hasPermission } from "../workflows/permissions";
 import { type CasePhase } from "../workflows/vocabulary";
 import type { Actor } from "./access";
-import { writeAudit } from "./audit";
 import { runAsSystem } from "./request-actor";
 import type { Database } from "./schema";
-import { getSetting, setSetting } from "./settings";
+import { getSetting, updateSettingAudited } from "./settings";
 
 /** Phases of an open case, in process order (every phase but "closed"). */
 export const TEAM_OVERVIEW_PHASES = [
@@ -246,18 +245,6 @@ export async function updateStandardCaseload(
       message: `Das Soll muss eine ganze Zahl zwischen ${STANDARD_CASELOAD_MIN} und ${STANDARD_CASELOAD_MAX} sein.`,
     };
   }
-  await db.transaction().execute(async (trx) => {
-    const before = await getSetting(trx, "standard_caseload_per_fte");
-    await setSetting(trx, "standard_caseload_per_fte", value, actor.id);
-    await writeAudit(trx, {
-      actorId: actor.id,
-      actorRole: actor.role,
-      action: "settings.update",
-      objectType: "setting",
-      objectId: "standard_caseload_per_fte",
-      outcome: "allowed",
-      detail: { from: before, to: value },
-    });
-  });
+  await updateSettingAudited(db, actor, "standard_caseload_per_fte", value);
   return { ok: true };
 }

@@ -5,10 +5,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { writeAudit } from "~/db.server";
 import { checkPasswordPolicy, hashPassword } from "~/db.server";
-import { createUser, listOrganisations, listUsers, usernameExists } from "~/db.server";
+import { createUser, getSetting, listOrganisations, listUsers, updateSettingAudited, usernameExists } from "~/db.server";
 import { requiresSecondFactor } from "../../workflows/permissions";
 import { ROLES, type Role } from "../../workflows/vocabulary";
-import { FormErrors, SelectField, TextField, optionsOf } from "~/components/forms";
+import { CheckboxField, FormErrors, SelectField, TextField, optionsOf } from "~/components/forms";
 import { requirePermission } from "~/guards.server";
 import { CreateUserSchema } from "~/schemas/user";
 
@@ -16,13 +16,29 @@ export const meta: MetaFunction = () => [{ title: "Benutzer – KIM Fallmanageme
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "manage:users:any");
-  const [users, organisations] = await Promise.all([listUsers(context.db), listOrganisations(context.db)]);
-  return { users, organisations };
+  const [users, organisations, forAll] = await Promise.all([
+    listUsers(context.db),
+    listOrganisations(context.db),
+    getSetting(context.db, "second_factor_required_for_all"),
+  ]);
+  return { users, organisations, secondFactorForAll: forAll === 1 };
 }
+
+/** The site setting "second factor for every role": a checkbox, so absent means off. */
+const SecondFactorPolicySchema = z.object({
+  forAll: z.boolean({ errorMap: () => ({ message: "Bitte setzen oder entfernen Sie nur das Häkchen." }) }).optional(),
+});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, context, "manage:users:any");
   const formData = await request.formData();
+  if (formData.get("intent") === "second-factor-policy") {
+    const policy = parseWithZod(formData, { schema: SecondFactorPolicySchema });
+    if (policy.status !== "success") return data({ policy: policy.reply(), result: undefined }, { status: 422 });
+    const forAll = policy.value.forAll === true;
+    await updateSettingAudited(context.db, admin, "second_factor_required_for_all", forAll ? 1 : 0);
+    throw redirect(`/admin/benutzer?zweiter-faktor=${forAll ? "alle" : "rollen"}`);
+  }
   const submission = await parseWithZod(formData, {
     schema: CreateUserSchema.superRefine(async (value, ctx) => {
       const policy = checkPasswordPolicy(value.password, value.username);
@@ -34,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     async: true,
   });
   if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+    return data({ policy: undefined, result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const v = submission.value;
   const id = await createUser(context.db, {
@@ -58,8 +74,49 @@ export async function action({ request, context }: ActionFunctionArgs) {
   throw redirect(`/admin/benutzer?angelegt=${encodeURIComponent(v.username)}`);
 }
 
+/** Labels of the roles that need a second factor whatever the site setting says. */
+const ROLES_WITH_FACTOR = ROLES.values.filter(requiresSecondFactor).map((role) => ROLES.label[role]);
+
+function SecondFactorPolicy({ forAll }: { forAll: boolean }) {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const saved = searchParams.get("zweiter-faktor");
+  const [form, fields] = useForm({
+    id: "second-factor-policy",
+    lastResult: actionData?.policy,
+    defaultValue: { forAll },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SecondFactorPolicySchema }),
+  });
+  return (
+    <section className="card" aria-labelledby="second-factor-policy-heading">
+      <h2 id="second-factor-policy-heading">Zweiter Faktor</h2>
+      <p className="muted">
+        Immer mit zweitem Faktor: {ROLES_WITH_FACTOR.join(", ")}. Alle anderen können ihn selbst einrichten oder müssen es,
+        wenn er für alle Rollen verlangt wird (bei der nächsten Anmeldung).
+      </p>
+      {saved ? (
+        <p className="notice" role="status">
+          {saved === "alle"
+            ? "Gespeichert: Der zweite Faktor ist jetzt für alle Rollen verpflichtend."
+            : "Gespeichert: Der zweite Faktor ist nur für die genannten Rollen verpflichtend."}
+        </p>
+      ) : null}
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="second-factor-policy" />
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <CheckboxField field={fields.forAll} label="Zweiten Faktor für alle Rollen verlangen" />
+        <div>
+          <button type="submit" className="button button--secondary">
+            Einstellung speichern
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
 export default function Users() {
-  const { users, organisations } = useLoaderData<typeof loader>();
+  const { users, organisations, secondFactorForAll } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const created = searchParams.get("angelegt");
@@ -108,7 +165,7 @@ export default function Users() {
                 <td>
                   {u.totp_enabled_at ? (
                     "eingerichtet"
-                  ) : requiresSecondFactor(u.role) ? (
+                  ) : secondFactorForAll || requiresSecondFactor(u.role) ? (
                     <span className="badge badge--amber">noch nicht eingerichtet</span>
                   ) : (
                     "–"
@@ -119,6 +176,7 @@ export default function Users() {
           </tbody>
         </table>
       </div>
+      <SecondFactorPolicy forAll={secondFactorForAll} />
       <section className="card" aria-labelledby="new-user">
         <h2 id="new-user">Neuen Benutzer anlegen</h2>
         <Form method="post" className="stack" {...getFormProps(form)}>

@@ -2,7 +2,7 @@
 // cases, admin user management, accessibility (axe) and the security headers of every response.
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { ROLE_HOMES, expect, expectNoA11yViolations, fillNewUserForm, submitLogin, test } from "./fixtures";
+import { ROLE_HOMES, expect, expectNoA11yViolations, fillNewUserForm, signInWithForm, submitLogin, test } from "./fixtures";
 
 const CASE_PATH = /^\/faelle\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -25,8 +25,8 @@ test.describe("sign-in", () => {
   });
 
   for (const [username, home] of Object.entries(ROLE_HOMES)) {
-    test(`${username} lands on ${home.path} with the heading „${home.heading}“`, async ({ page, login }) => {
-      await login(page, username);
+    test(`${username} lands on ${home.path} with the heading „${home.heading}“`, async ({ page }) => {
+      await signInWithForm(page, username);
       await expect(page).toHaveURL(home.path);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(home.heading);
       await expectNoA11yViolations(page);
@@ -59,8 +59,8 @@ test.describe("sign-in", () => {
     expect(html).not.toContain("Nicht-das-Passwort-789");
   });
 
-  test("logout ends the session on the server", async ({ page, login, browser }) => {
-    await login(page, "koordination");
+  test("logout ends the session on the server", async ({ page, browser }) => {
+    await signInWithForm(page, "koordination");
     const cookies = await page.context().cookies();
     expect(cookies.map((c) => c.name)).toContain("kim_session");
     await page.getByRole("button", { name: "Abmelden" }).click();

@@ -3,8 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { troubleLines } from "../support/server-log";
 import { E2E_SERVER_LOG } from "../../playwright.config";
+import { signInTally } from "./totp-steps";
 
 export default function checkServerLog() {
+  const tally = signInTally();
+  console.log(
+    `[e2e] ${tally.signIns} sign-ins through the form, ${tally.withCode} with a second factor (${tally.waitedSeconds} s waited for fresh codes)`,
+  );
   if (!existsSync(E2E_SERVER_LOG)) throw new Error(`the e2e server wrote no log at ${E2E_SERVER_LOG}`);
   const trouble = troubleLines(readFileSync(E2E_SERVER_LOG, "utf8"));
   if (trouble.length > 0) {

@@ -9,6 +9,27 @@ import { TOTP_STEP_SECONDS, totpCode, totpStep } from "../../db/totp";
 
 /** Per run: Playwright empties its output directory (which follows E2E_PORT) at the start of every run. */
 const STATE_DIR = path.resolve("test-results", `e2e-${process.env.E2E_PORT ?? 3210}`, ".totp-steps");
+/** One line per sign-in through the form (user, ms waited for a fresh code), summed up by global-teardown.ts. */
+export const SIGN_IN_TALLY = path.join(STATE_DIR, "sign-ins.jsonl");
+
+/** Notes a sign-in through the form and how long it waited for a code the server would accept. */
+export function tallySignIn(username: string, waitedMs: number | null): void {
+  fs.mkdirSync(STATE_DIR, { recursive: true });
+  fs.appendFileSync(SIGN_IN_TALLY, `${JSON.stringify({ username, waitedMs })}\n`);
+}
+
+/** Sign-ins through the form in this run, and the seconds spent waiting for fresh codes. */
+export function signInTally(): { signIns: number; withCode: number; waitedSeconds: number } {
+  if (!fs.existsSync(SIGN_IN_TALLY)) return { signIns: 0, withCode: 0, waitedSeconds: 0 };
+  const rows = fs
+    .readFileSync(SIGN_IN_TALLY, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { username: string; waitedMs: number | null });
+  const withCode = rows.filter((r) => r.waitedMs !== null);
+  const waited = withCode.reduce((sum, r) => sum + (r.waitedMs ?? 0), 0);
+  return { signIns: rows.length, withCode: withCode.length, waitedSeconds: Math.round(waited / 1000) };
+}
 const STEP_MS = TOTP_STEP_SECONDS * 1000;
 /** A lock older than this belongs to a worker that died mid-sign-in. */
 const STALE_LOCK_MS = 90_000;
@@ -48,8 +69,15 @@ async function withUserLock<T>(username: string, run: () => Promise<T>): Promise
 /**
  * Runs `submit` with a code the server will accept for `username` (a step newer than any used before in
  * this run). The lock is held until `submit` resolves, so submit must wait for the server's answer.
+ * Returns the milliseconds spent before the code could be entered (the other worker's lock, a new step).
  */
-export async function withFreshCode(username: string, secret: string, submit: (code: string) => Promise<void>) {
+export async function withFreshCode(
+  username: string,
+  secret: string,
+  submit: (code: string) => Promise<void>,
+): Promise<number> {
+  const lockRequested = Date.now();
+  let waited = 0;
   await withUserLock(username, async () => {
     const stateFile = path.join(STATE_DIR, `${safeName(username)}.json`);
     const last = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as { lastStep: number }).lastStep : -1;
@@ -60,10 +88,13 @@ export async function withFreshCode(username: string, secret: string, submit: (c
     const step = Math.max(last + 1, oldestSafe);
     // A step is accepted from the step before it on: wait for that when the steps up to now are used.
     const acceptableFrom = (step - 1) * STEP_MS;
-    if (acceptableFrom > now) await sleep(acceptableFrom - now + 50);
+    const waitMs = acceptableFrom > now ? acceptableFrom - now + 50 : 0;
+    if (waitMs > 0) await sleep(waitMs);
+    waited = Date.now() - lockRequested;
     fs.writeFileSync(stateFile, JSON.stringify({ lastStep: step }));
     await submit(totpCode(secret, step * STEP_MS));
   });
+  return waited;
 }
 
 /** A 6-digit code that the server will not accept for `secret` now (none of the steps around now). */

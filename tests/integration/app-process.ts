@@ -35,6 +35,8 @@ export async function startAppProcess(options: {
   env?: Record<string, string>;
   nodeArgs?: string[];
   workers?: number;
+  /** How long to wait until every process listens (default 120 s). */
+  startTimeoutMs?: number;
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const workers = options.workers ?? 1;
@@ -65,7 +67,7 @@ export async function startAppProcess(options: {
     child.kill("SIGTERM");
     await exited;
   };
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   while (output.split("läuft auf").length - 1 < workers) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();

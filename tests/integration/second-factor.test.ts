@@ -6,7 +6,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { action as userAction, loader as userLoader } from "~/routes/admin.benutzer.$userId";
-import { loader as usersLoader } from "~/routes/admin.benutzer._index";
+import { action as usersAction, loader as usersLoader } from "~/routes/admin.benutzer._index";
 import { action as loginAction, loader as loginLoader } from "~/routes/anmelden";
 import { action as codeAction, loader as codeLoader } from "~/routes/anmelden_.code";
 import { loader as enrolLoader } from "~/routes/anmelden_.zwei-faktor";
@@ -20,7 +20,7 @@ import {
 } from "../../app/auth.server";
 import type { Database } from "../../db/schema";
 import { CHALLENGE_MAX_FAILURES, hashChallengeId, resetSecondFactor, totpSecretContext } from "../../db/second-factor";
-import { setSetting } from "../../db/settings";
+import { getSetting, setSetting } from "../../db/settings";
 import { generateTotpSecret, totpCode, totpStep } from "../../db/totp";
 import { findUserById, listUsers, updateUser } from "../../db/users";
 import { SECOND_FACTOR_ROLES } from "../../workflows/permissions";
@@ -585,12 +585,61 @@ describe("through the routes", () => {
     expect(next.purpose).toBe("enroll");
   });
 
-  test("an admin cannot reset their own factor through the page", async () => {
+  /** A new admin with a factor, signed in with password and code: the user and the session's Cookie header. */
+  async function signedInAdmin() {
     const admin = await userWithFactor("admin");
     const step = await passwordStep(admin.username);
     const done = await auth.verifySecondFactor({ cookieHeader: step.cookie, code: codeFor(admin.secret), address: step.address });
     if (!done.ok) throw new Error("sign-in failed");
-    const cookie = cookiePair(done.cookies[0] ?? "");
+    return { admin, cookie: cookiePair(done.cookies[0] ?? "") };
+  }
+
+  test("the admin turns the site setting 'second factor for every role' on and off on the user page (audited; bad value 422)", async () => {
+    const { admin, cookie } = await signedInAdmin();
+    const steering = await insertUser(db, { role: "steering", organisationId });
+    const policyAudit = () =>
+      db
+        .selectFrom("audit_log")
+        .select(["actor_id", "action", "object_type", "object_id", "outcome", "detail"])
+        .where("action", "=", "settings.update")
+        .where("object_id", "=", "second_factor_required_for_all")
+        .orderBy("id")
+        .execute();
+    try {
+      expect((await usersLoader(get("/admin/benutzer", cookie))).secondFactorForAll).toBe(false);
+
+      const on = await redirectOf(() => usersAction(post("/admin/benutzer", { intent: "second-factor-policy", forAll: "on" }, cookie)));
+      expect(on).toMatchObject({ status: 302, location: "/admin/benutzer?zweiter-faktor=alle" });
+      expect(await getSetting(db, "second_factor_required_for_all")).toBe(1);
+      expect((await usersLoader(get("/admin/benutzer", cookie))).secondFactorForAll).toBe(true);
+      expect(await passwordStep(steering.username).then((s) => s.purpose)).toBe("enroll");
+
+      const bad = (await usersAction(post("/admin/benutzer", { intent: "second-factor-policy", forAll: "vielleicht" }, cookie))) as {
+        init: { status: number };
+        data: { policy: { error: Record<string, string[]> } };
+      };
+      expect(bad.init.status).toBe(422);
+      expect(bad.data.policy.error.forAll).toEqual(["Bitte setzen oder entfernen Sie nur das Häkchen."]);
+      expect(await getSetting(db, "second_factor_required_for_all")).toBe(1);
+
+      const off = await redirectOf(() => usersAction(post("/admin/benutzer", { intent: "second-factor-policy" }, cookie)));
+      expect(off).toMatchObject({ status: 302, location: "/admin/benutzer?zweiter-faktor=rollen" });
+      expect(await getSetting(db, "second_factor_required_for_all")).toBe(0);
+      const login = await auth.login({ username: steering.username, password: TEST_PASSWORD, address: newClientAddress() });
+      expect(login.ok).toBe(true);
+
+      const changed = { actor_id: admin.id, action: "settings.update", object_type: "setting", object_id: "second_factor_required_for_all", outcome: "allowed" };
+      expect(await policyAudit()).toEqual([
+        { ...changed, detail: { from: 0, to: 1 } },
+        { ...changed, detail: { from: 1, to: 0 } },
+      ]);
+    } finally {
+      await setSetting(db, "second_factor_required_for_all", 0, null);
+    }
+  });
+
+  test("an admin cannot reset their own factor through the page", async () => {
+    const { admin, cookie } = await signedInAdmin();
     const result = (await userAction({
       ...post(`/admin/benutzer/${admin.id}`, { intent: "reset-second-factor" }, cookie),
       params: { userId: admin.id },
