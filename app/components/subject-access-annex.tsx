@@ -1,6 +1,11 @@
 // Annex of the readable Art. 15 document: every category of the export with German labels (the data are
 // German), and the link to the complete machine-readable JSON beside it.
-import type { SubjectAccessDocument, SubjectField, SubjectTable } from "../../workflows/subject-access-document";
+import {
+  SUBJECT_ACCESS_LABELS,
+  type SubjectAccessDocument,
+  type SubjectField,
+  type SubjectTable,
+} from "../../workflows/subject-access-document";
 
 function Fields({ fields }: { fields: SubjectField[] }) {
   return (
@@ -54,9 +59,12 @@ export function SubjectAccessAnnex({ annex, caseId }: { annex: SubjectAccessDocu
   return (
     <section className="print-document__annex" lang="de" dir="ltr" aria-labelledby="annex-title">
       <h2 id="annex-title">Anhang: gespeicherte Daten</h2>
-      <p>
-        Erstellt am {annex.created}. {annex.note}
-      </p>
+      <Fields
+        fields={[
+          { key: "erstellt", label: SUBJECT_ACCESS_LABELS.erstellt ?? "Erstellt am", value: annex.created },
+          { key: "hinweis", label: SUBJECT_ACCESS_LABELS.hinweis ?? "Hinweis", value: annex.note },
+        ]}
+      />
       <p className="no-print">
         <a href={`/faelle/${caseId}/auskunft`} download>
           Vollständige maschinenlesbare Fassung (JSON) herunterladen
