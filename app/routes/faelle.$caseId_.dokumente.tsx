@@ -39,6 +39,26 @@ function describedBy(errors: PrintErrors, name: keyof PrintErrors, id: string, h
   return [hint, errors[name] ? `${id}-error` : undefined].filter(Boolean).join(" ") || undefined;
 }
 
+function ChoiceInput(props: {
+  id: string;
+  name: string;
+  label: string;
+  type?: "text" | "date" | "time";
+  value: string;
+  errors: PrintErrors;
+  error: keyof PrintErrors;
+}) {
+  const { id, errors, error } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input id={id} name={props.name} type={props.type ?? "text"} defaultValue={props.value} maxLength={500}
+        aria-invalid={errors[error] ? true : undefined} aria-describedby={describedBy(errors, error, id)} />
+      <FieldMessage id={id} errors={errors} name={error} />
+    </div>
+  );
+}
+
 function ChoiceForm() {
   const page = useLoaderData<typeof loader>();
   const { choice, errors, context } = page;
@@ -102,24 +122,9 @@ function ChoiceForm() {
       ) : null}
       {kind === "appointment" ? (
         <>
-          <div className="field">
-            <label htmlFor="doc-termin">Datum des Termins</label>
-            <input id="doc-termin" name="termin" type="date" defaultValue={choice.appointmentDate}
-              aria-invalid={errors.appointmentDate ? true : undefined} aria-describedby={describedBy(errors, "appointmentDate", "doc-termin")} />
-            <FieldMessage id="doc-termin" errors={errors} name="appointmentDate" />
-          </div>
-          <div className="field">
-            <label htmlFor="doc-uhrzeit">Uhrzeit</label>
-            <input id="doc-uhrzeit" name="uhrzeit" type="time" defaultValue={choice.appointmentTime}
-              aria-invalid={errors.appointmentTime ? true : undefined} aria-describedby={describedBy(errors, "appointmentTime", "doc-uhrzeit")} />
-            <FieldMessage id="doc-uhrzeit" errors={errors} name="appointmentTime" />
-          </div>
-          <div className="field">
-            <label htmlFor="doc-ort">Ort</label>
-            <input id="doc-ort" name="ort" defaultValue={choice.appointmentPlace} maxLength={500}
-              aria-invalid={errors.appointmentPlace ? true : undefined} aria-describedby={describedBy(errors, "appointmentPlace", "doc-ort")} />
-            <FieldMessage id="doc-ort" errors={errors} name="appointmentPlace" />
-          </div>
+          <ChoiceInput id="doc-termin" name="termin" label="Datum des Termins" type="date" value={choice.appointmentDate} errors={errors} error="appointmentDate" />
+          <ChoiceInput id="doc-uhrzeit" name="uhrzeit" label="Uhrzeit" type="time" value={choice.appointmentTime} errors={errors} error="appointmentTime" />
+          <ChoiceInput id="doc-ort" name="ort" label="Ort" value={choice.appointmentPlace} errors={errors} error="appointmentPlace" />
         </>
       ) : null}
       <div>
