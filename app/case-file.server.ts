@@ -206,6 +206,10 @@ export async function performCaseFileIntent(
         givenBy: value.givenBy,
         givenByName: value.givenByName ?? null,
         validUntil: value.validUntil ?? null,
+        document:
+          value.documentTemplateId && value.documentLanguage
+            ? { templateId: value.documentTemplateId, translationId: value.documentTranslationId ?? null, language: value.documentLanguage }
+            : null,
       });
       return result.ok ? { ok: true, stillVisible: true } : refused(result);
     }

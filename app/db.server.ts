@@ -22,6 +22,7 @@ export * from "../db/case-file";
 export * from "../db/case-history";
 export * from "../db/clients";
 export * from "../db/consents";
+export * from "../db/documents";
 export * from "../db/follow-ups";
 export * from "../db/referral-service";
 export * from "../db/write-result";

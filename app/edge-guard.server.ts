@@ -33,6 +33,7 @@ export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   "scope",
   "address",
   "legalBasis",
+  "body",
 ]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

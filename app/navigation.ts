@@ -26,6 +26,7 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/huerden", label: "Strukturelle Hürden" },
     { to: "/zielgruppen", label: "Zielgruppen" },
     { to: "/partner", label: "Partner" },
+    { to: "/vorlagen", label: "Vorlagen" },
     { to: "/berichte", label: "Berichte" },
   ],
   steering: [{ to: "/berichte", label: "Berichte" }],

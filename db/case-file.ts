@@ -195,8 +195,13 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
     db
       .selectFrom("consents")
       .innerJoin("partners", "partners.id", "consents.partner_id")
+      .leftJoin("document_templates as dt", "dt.id", "consents.document_template_id")
+      .leftJoin("document_templates as tt", "tt.id", "consents.document_translation_id")
       .select([
         "consents.id",
+        "consents.document_language",
+        "dt.version as document_version",
+        "tt.version as translation_version",
         "consents.partner_id",
         "partners.name as partner_name",
         "consents.scope",

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import type { ConsentGiver } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
+import { checkSignedDocument } from "./documents";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteRefusal, type WriteResult, mayWriteCases } from "./write-result";
 
@@ -17,6 +18,8 @@ export interface AddConsentInput {
   givenByName?: string | null;
   /** Inclusive last day (`YYYY-MM-DD`), or null for no end. */
   validUntil?: string | null;
+  /** The printed document the client signed: German template version, translation version, language. */
+  document?: { templateId: number; translationId: number | null; language: string } | null;
 }
 
 async function auditDenied(db: Kysely<Database>, actor: Actor, action: string, objectId: string, refusal: WriteRefusal) {
@@ -56,6 +59,11 @@ export async function addConsent(
     }
     const partner = await trx.selectFrom("partners").select("id").where("id", "=", input.partnerId).executeTakeFirst();
     if (!partner) return { ok: false, status: 422, reason: "guard_failed", message: "Bitte einen Partner auswählen." };
+    const document = input.document ?? null;
+    if (document) {
+      const problem = await checkSignedDocument(trx, document);
+      if (problem) return { ok: false, status: 422, reason: "guard_failed", message: problem };
+    }
     const row = await trx
       .insertInto("consents")
       .values({
@@ -67,6 +75,9 @@ export async function addConsent(
         given_by_name: input.givenByName?.trim() || null,
         valid_until: input.validUntil ?? null,
         recorded_by: actor.id,
+        document_template_id: document?.templateId ?? null,
+        document_translation_id: document?.translationId ?? null,
+        document_language: document?.language ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -77,7 +88,7 @@ export async function addConsent(
       objectType: "consent",
       objectId: row.id,
       outcome: "allowed",
-      detail: { caseId: found.id, partnerId: partner.id },
+      detail: { caseId: found.id, partnerId: partner.id, documentLanguage: document?.language ?? null },
     });
     return { ok: true, consentId: row.id };
   });

@@ -1,6 +1,7 @@
 // The one typed view of the database. Kept by hand; tests/integration/schema.test.ts checks it
 // against the migrated schema, column by column.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { DocumentKind } from "../workflows/documents";
 import type {
   CasePhase,
   ClosureReason,
@@ -227,6 +228,26 @@ export interface ConsentsTable {
   revoked_at: Timestamp | null;
   recorded_by: string | null;
   created_at: GeneratedTimestamp;
+  /** The German template version the client signed (migration 0017), null when recorded without a document. */
+  document_template_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The translation printed beside it (null when German only). */
+  document_translation_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Language of the signed document (`de` when German only). */
+  document_language: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Versioned templates of the documents for the client (migration 0017): no client data. */
+export interface DocumentTemplatesTable {
+  id: Generated<number>;
+  kind: DocumentKind;
+  language: string;
+  version: number;
+  title: string;
+  body: string;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  reviewed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ReferralsTable {
@@ -352,6 +373,7 @@ export interface Database {
   goals: GoalsTable;
   partners: PartnersTable;
   consents: ConsentsTable;
+  document_templates: DocumentTemplatesTable;
   referrals: ReferralsTable;
   contacts: ContactsTable;
   follow_ups: FollowUpsTable;

@@ -94,7 +94,15 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
     db
       .selectFrom("consents")
       .innerJoin("partners", "partners.id", "consents.partner_id")
-      .select(["partners.name as partner", "consents.scope", "consents.given_at", "consents.given_by", "consents.valid_until", "consents.revoked_at"])
+      .select([
+        "partners.name as partner",
+        "consents.scope",
+        "consents.given_at",
+        "consents.given_by",
+        "consents.valid_until",
+        "consents.revoked_at",
+        "consents.document_language",
+      ])
       .where("consents.client_id", "=", clientId)
       .execute(),
     db.selectFrom("identity_steps").select(["case_id", "step", "occurred_on", "note"]).where("case_id", "in", inCases).execute(),

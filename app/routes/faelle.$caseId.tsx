@@ -130,8 +130,14 @@ export default function CaseFilePage() {
           {showIdentity ? <li><a href="#identitaetsklaerung">Identitätsklärung</a></li> : null}
           <li><a href="#verlauf">Verlauf</a></li>
           <li>
+            <a href={`/faelle/${file.case.id}/dokumente`}>Dokumente drucken (Einwilligung, Information, Termin …)</a>
+          </li>
+          <li>
+            <a href={`/faelle/${file.case.id}/dokumente?art=auskunft`}>Auskunft nach Art. 15 DSGVO (lesbar)</a>
+          </li>
+          <li>
             <a href={`/faelle/${file.case.id}/auskunft`} download>
-              Auskunft nach Art. 15 DSGVO herunterladen
+              Auskunft nach Art. 15 DSGVO herunterladen (JSON)
             </a>
           </li>
         </ul>

@@ -178,6 +178,14 @@ const partnerId = z
   .int()
   .positive("Bitte einen Partner auswählen.");
 
+const SIGNED_DOCUMENT_MESSAGE = "Das unterschriebene Dokument ist nicht vollständig angegeben. Bitte drucken Sie es neu.";
+const documentRef = z.coerce
+  .number({ invalid_type_error: SIGNED_DOCUMENT_MESSAGE })
+  .int(SIGNED_DOCUMENT_MESSAGE)
+  .positive(SIGNED_DOCUMENT_MESSAGE)
+  .max(2_147_483_647, SIGNED_DOCUMENT_MESSAGE)
+  .optional();
+
 export const OTHER_SCHEMAS = {
   UPDATE_CLIENT: z.object({
     intent: z.literal("UPDATE_CLIENT"),
@@ -231,6 +239,14 @@ export const OTHER_SCHEMAS = {
       givenBy: choice<ConsentGiver>(CONSENT_GIVERS.values, "Bitte angeben, wer die Einwilligung erteilt hat."),
       givenByName: optionalText(200),
       validUntil: optionalDate,
+      // Set by the print page: which template versions and language the client signed.
+      documentTemplateId: documentRef,
+      documentTranslationId: documentRef,
+      documentLanguage: z.string().regex(/^[a-z]{2,3}$/, SIGNED_DOCUMENT_MESSAGE).optional(),
+    })
+    .refine((v) => (v.documentTemplateId === undefined) === (v.documentLanguage === undefined), {
+      path: ["documentLanguage"],
+      message: SIGNED_DOCUMENT_MESSAGE,
     })
     .refine((v) => !v.validUntil || v.validUntil >= v.givenAt, {
       path: ["validUntil"],

@@ -26,6 +26,7 @@ import {
   ROLES,
   TARGET_GROUPS,
 } from "../../workflows/vocabulary";
+import { DOCUMENT_KINDS } from "../../workflows/documents";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { insertCase, insertOrganisation, insertUser } from "./fixtures";
 
@@ -188,6 +189,21 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     revoked_at: "null",
     recorded_by: "null",
     created_at: "not null",
+    document_template_id: "null",
+    document_translation_id: "null",
+    document_language: "null",
+  },
+  document_templates: {
+    id: "not null",
+    kind: "not null",
+    language: "not null",
+    version: "not null",
+    title: "not null",
+    body: "not null",
+    created_by: "null",
+    created_at: "not null",
+    reviewed_by: "null",
+    reviewed_at: "null",
   },
   referrals: {
     id: "not null",
@@ -333,6 +349,7 @@ const ENUM_CHECKS: Record<string, readonly string[]> = {
   "goals.status": GOAL_STATUSES.values,
   "partners.kind": PARTNER_KINDS.values,
   "consents.given_by": CONSENT_GIVERS.values,
+  "document_templates.kind": DOCUMENT_KINDS,
   "organisation_transfers.consent_given_by": CONSENT_GIVERS.values,
   "referrals.need_domain": NEED_DOMAINS.values,
   "referrals.status": REFERRAL_STATUSES.values,

@@ -26,7 +26,15 @@ const SUB_RECORD_FIELDS = {
 type SubRecordField = keyof typeof SUB_RECORD_FIELDS;
 
 /** Id fields that name something outside the case (checked by their own services). */
-const REFERENCE_FIELDS = new Set(["toCaseManagerId", "deputyId", "partnerId", "municipalityId"]);
+const REFERENCE_FIELDS = new Set([
+  "toCaseManagerId",
+  "deputyId",
+  "partnerId",
+  "municipalityId",
+  // Document templates are no case records: addConsent checks kind and language (db/documents.ts).
+  "documentTemplateId",
+  "documentTranslationId",
+]);
 
 interface CaseRecords {
   caseId: string;

@@ -1,5 +1,6 @@
 // The sections of the client file below the head: personal data, assessment, goals, referrals,
 // consents, contacts, follow-ups, identity clarification and the history (db/case-history.ts).
+import { documentLanguage } from "../../../workflows/documents";
 import type { ReactNode } from "react";
 import { REFERRAL_EVENT_LABELS, type ReferralEventType } from "../../../workflows/referral-machine";
 import {
@@ -432,9 +433,20 @@ export function ReferralsSection({
   );
 }
 
+/** Which printed document the client signed: language and template versions. */
+function signedDocumentLabel(c: CaseFile["consents"][number]): string {
+  const language = documentLanguage(c.document_language ?? "")?.label ?? c.document_language;
+  return c.translation_version
+    ? `Unterschrieben: Vorlage v${c.document_version} Deutsch + v${c.translation_version} ${language}`
+    : `Unterschrieben: Vorlage v${c.document_version} Deutsch`;
+}
+
 export function ConsentsSection({ file, canWrite }: { file: CaseFile; canWrite: boolean }) {
   return (
     <Section id="einwilligungen" title="Einwilligungen (Schweigepflichtentbindungen)">
+      <p>
+        <a href={`/faelle/${file.case.id}/dokumente?art=einwilligung`}>Einwilligung in der Sprache der Klientin / des Klienten drucken</a>
+      </p>
       {file.consents.length === 0 ? (
         <Empty>Keine Einwilligung erfasst.</Empty>
       ) : (
@@ -458,6 +470,12 @@ export function ConsentsSection({ file, canWrite }: { file: CaseFile; canWrite: 
                   <td>
                     {formatDate(c.given_at)} von {CONSENT_GIVERS.label[c.given_by]}
                     {c.given_by_name ? ` (${c.given_by_name})` : ""}
+                    {c.document_language ? (
+                      <>
+                        <br />
+                        <span className="muted">{signedDocumentLabel(c)}</span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{c.valid_until ? formatDate(c.valid_until) : "unbefristet"}</td>
                   <td>
