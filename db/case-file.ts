@@ -122,6 +122,9 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
         "users.display_name as assessed_by_name",
       ])
       .where("assessments.case_id", "=", caseId)
+      // A stable order (one row per need domain): without it the order is the table's physical one.
+      .orderBy("assessments.assessed_at")
+      .orderBy("assessments.need_domain")
       .execute(),
     db
       .selectFrom("goals")

@@ -71,8 +71,8 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
     // disclosures, follow-ups, personal data), oldest first, with who and when.
     Promise.all(ids.map(async (id) => [id, (await loadCaseHistory(db, id)).reverse()] as const)).then((list) => new Map(list)),
     db.selectFrom("contacts").select(["case_id", "contact_type", "with_interpreter", "occurred_at", "minutes", "note"]).where("case_id", "in", inCases).orderBy("occurred_at").execute(),
-    db.selectFrom("assessments").select(["case_id", "need_domain", "level", "note", "assessed_at"]).where("case_id", "in", inCases).execute(),
-    db.selectFrom("goals").select(["case_id", "need_domain", "title", "description", "status", "agreed_at", "target_date", "evaluated_at", "evaluation_note"]).where("case_id", "in", inCases).execute(),
+    db.selectFrom("assessments").select(["case_id", "need_domain", "level", "note", "assessed_at"]).where("case_id", "in", inCases).orderBy("assessed_at").orderBy("need_domain").execute(),
+    db.selectFrom("goals").select(["case_id", "need_domain", "title", "description", "status", "agreed_at", "target_date", "evaluated_at", "evaluation_note"]).where("case_id", "in", inCases).orderBy("agreed_at").orderBy("id").execute(),
     db
       .selectFrom("referrals")
       .innerJoin("partners", "partners.id", "referrals.partner_id")

@@ -5,7 +5,7 @@ import { requirePermission } from "~/guards.server";
 import { exportFileName, reportToCsv, reportToXlsx } from "./export.server";
 import { loadReport } from "./report.server";
 
-const CONTENT_TYPES = {
+export const CONTENT_TYPES = {
   csv: "text/csv; charset=utf-8",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 } as const;

@@ -8,6 +8,7 @@ import { requirePermission } from "~/guards.server";
 import { PERIOD_TYPES, SPLIT_OPTIONS } from "~/reports/options";
 import type { ReportQuery } from "~/reports/query.server";
 import { loadReport } from "~/reports/report.server";
+import { hasPermission } from "../../workflows/permissions";
 import { REFERRAL_SOURCES, TARGET_GROUPS } from "../../workflows/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Berichte für die Lenkungsgruppe – KIM Fallmanagement" }];
@@ -22,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         query: null,
         municipalities: result.municipalities,
         organisations: result.organisations,
+        anonymisedExport: hasPermission(user.role, "read:report:detail"),
       },
       { status: 400 },
     );
@@ -33,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     query: result.request.query,
     municipalities: result.municipalities,
     organisations: result.organisations,
+    anonymisedExport: hasPermission(user.role, "read:report:detail"),
   };
 }
 
@@ -400,7 +403,7 @@ function ReportView({ report, search }: { report: PublishedReport; search: strin
 }
 
 export default function Reports() {
-  const { report, search } = useLoaderData<typeof loader>();
+  const { report, search, anonymisedExport } = useLoaderData<typeof loader>();
   return (
     <div className="report">
       <h1>Berichte für die Lenkungsgruppe</h1>
@@ -412,6 +415,24 @@ export default function Reports() {
           Bitte korrigieren Sie die markierten Angaben. Der Bericht wird angezeigt, sobald die Auswahl gültig ist.
         </p>
       )}
+      {anonymisedExport ? (
+        <section className="card no-print" aria-labelledby="anonymised-export">
+          <h2 id="anonymised-export">Anonymisierter Datensatz für die Evaluation</h2>
+          <p>
+            Eine Zeile je Fall ohne Namen, Kontaktdaten, Aktenzeichen oder Kennungen; Alter als Gruppe, Daten als
+            Monat; seltene Merkmalskombinationen vergröbert oder unterdrückt (k = 5). Unabhängig von der Auswahl
+            oben: alle Fälle zum heutigen Stand.
+          </p>
+          <div className="button-row">
+            <a className="button button--secondary" href="/berichte/anonymisiert.csv" download>
+              Datensatz als CSV
+            </a>
+            <a className="button button--secondary" href="/berichte/anonymisiert.xlsx" download>
+              Datensatz als Excel-Datei (XLSX)
+            </a>
+          </div>
+        </section>
+      ) : null}
     </div>
   );
 }

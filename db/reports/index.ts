@@ -7,3 +7,5 @@ export { buildReport, listReportMunicipalities, listReportOrganisations } from "
 export type { RawReport, ReportGroup, ReportPeriod } from "./report";
 export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
 export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";
+export { ANONYMISED_COLUMNS, ANONYMISED_SCHEMA_VERSION, K_ANONYMITY, buildAnonymisedExport } from "./anonymised";
+export type { AnonymisedExport, AnonymisedRow } from "./anonymised";

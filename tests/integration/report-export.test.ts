@@ -8,6 +8,7 @@ import { loader as csvLoader } from "~/routes/berichte_.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/berichte_.export[.]xlsx";
 import type { Database } from "../../db/schema";
 import type { Role } from "../../workflows/vocabulary";
+import { parseCsv } from "./csv";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { M3_NAME, type ReportFixture, insertReportFixture, reportLoaderContext } from "./report-fixture";
 
@@ -35,35 +36,6 @@ async function download(format: "csv" | "xlsx", role: Role, query: string): Prom
     context: reportLoaderContext(db, role, userId),
     params: {},
   });
-}
-
-/** RFC 4180 with ";" as separator. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ";") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  return rows;
 }
 
 async function csvRows(role: Role, query: string): Promise<{ response: Response; rows: string[][]; text: string }> {
