@@ -119,6 +119,13 @@ async function restorePostgres(url: string, file: string): Promise<void> {
     if ((rows[0]?.n ?? 0) > 0) {
       throw new BackupError("Die Zieldatenbank ist nicht leer: wiederhergestellt wird nur in eine leere Datenbank (createdb).");
     }
+    // The dump grants rights to the app role of migration 0014 (row-level security); roles belong to the
+    // server, not to the dump, so a restore onto a new server creates it first.
+    await client.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kim_app') THEN
+        CREATE ROLE kim_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+      END IF;
+    END $$`);
   } finally {
     await client.end();
   }
