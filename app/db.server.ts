@@ -23,6 +23,7 @@ export * from "../db/case-history";
 export * from "../db/clients";
 export * from "../db/consents";
 export * from "../db/follow-ups";
+export * from "../db/residence";
 export * from "../db/referral-service";
 export * from "../db/write-result";
 export * from "../db/subject-access";
