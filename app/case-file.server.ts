@@ -15,6 +15,7 @@ import {
   caseVisibleTo,
   completeFollowUp,
   planReferral,
+  recordResidenceDocument,
   revokeConsent,
   updateClient,
 } from "./db.server";
@@ -224,6 +225,18 @@ export async function performCaseFileIntent(
     case "COMPLETE_FOLLOW_UP": {
       const result = await completeFollowUp(db, actor, { followUpId: value.followUpId, caseId });
       return result.ok ? { ok: true, stillVisible: true } : refused({ ...result, reason: "not_found" });
+    }
+    case "RECORD_RESIDENCE": {
+      const result = await recordResidenceDocument(db, actor, {
+        caseId,
+        status: value.status,
+        issuedOn: value.issuedOn ?? null,
+        validUntil: value.validUntil ?? null,
+        authorityPartnerId: value.authorityPartnerId ?? null,
+        note: value.note ?? null,
+      });
+      // the re-classification flag may have been raised: the page reloads the case anyway
+      return result.ok ? { ok: true, stillVisible: true } : refused(result);
     }
     default: {
       const { command, details } = toCaseCommand(value);

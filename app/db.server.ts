@@ -24,6 +24,7 @@ export * from "../db/clients";
 export * from "../db/consents";
 export * from "../db/documents";
 export * from "../db/follow-ups";
+export * from "../db/residence";
 export * from "../db/referral-service";
 export * from "../db/write-result";
 export * from "../db/subject-access";

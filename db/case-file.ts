@@ -19,6 +19,8 @@ import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } fr
 import { writeAudit } from "./audit";
 import { loadCaseHistory } from "./case-history";
 import { berlinDate, currentDefinition } from "./case-service";
+import { listResidenceAuthorities, listResidenceHistory } from "./residence";
+import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
 
 const DAY_MS = 86_400_000;
@@ -297,7 +299,13 @@ export async function loadCaseFile(
   if (!row) return undefined;
 
   const today = berlinDate(now);
-  const [sections, options_] = await Promise.all([loadSections(db, row), loadOptions(db, actor, row, today)]);
+  const [sections, options_, residenceHistory, authorities] = await Promise.all([
+    loadSections(db, row),
+    loadOptions(db, actor, row, today),
+    listResidenceHistory(db, row.client_id),
+    listResidenceAuthorities(db),
+  ]);
+  const currentDocument = residenceHistory.find((d) => d.current) ?? null;
   const snapshot = restoreCaseSnapshot(row.snapshot);
   const context = snapshot.context;
   const nowMs = new Date(now).getTime();
@@ -401,6 +409,15 @@ export async function loadCaseFile(
     })),
     consents,
     identitySteps: sections.identitySteps,
+    /** The residence history (newest first), the open case's deadlines and the Ausländerbehörden to choose from. */
+    residence: {
+      history: residenceHistory,
+      deadlines:
+        row.state === "closed"
+          ? []
+          : caseDeadlines({ current: currentDocument, targetGroup: row.target_group, birthDate: row.birth_date }),
+      authorities,
+    },
     /** The history (Verlauf): every event of the case, newest first (db/case-history.ts). */
     history: sections.events,
     options: options_,
@@ -435,6 +452,12 @@ function pseudonymiseCaseFile<F extends CaseFileShape>(file: F): F {
     followUps: file.followUps.map((f) => ({ ...f, note: "" })),
     consents: file.consents.map((c) => ({ ...c, scope: "", given_by_name: null })),
     identitySteps: file.identitySteps.map((i) => ({ ...i, note: null })),
+    // a UMF's 18th birthday would give the birth date away
+    residence: {
+      ...file.residence,
+      history: file.residence.history.map((d) => ({ ...d, note: null })),
+      deadlines: file.residence.deadlines.filter((d) => d.kind !== "volljaehrigkeit"),
+    },
   };
 }
 
@@ -459,4 +482,5 @@ interface CaseFileShape {
   followUps: { note: string }[];
   consents: { scope: string; given_by_name: string | null }[];
   identitySteps: { note: string | null }[];
+  residence: { history: { note: string | null }[]; deadlines: { kind: string }[] };
 }

@@ -15,6 +15,7 @@ import {
   NEED_DOMAINS,
   NEED_LEVELS,
   RECLASSIFICATION_REASONS,
+  RESIDENCE_STATUSES,
   TARGET_GROUP_SHORT,
   type CasePhase,
 } from "../workflows/vocabulary";
@@ -37,6 +38,7 @@ export const AUDITED_HISTORY_ACTIONS: Record<string, HistoryEventType> = {
   "follow_up.create": "FOLLOW_UP_CREATED",
   "follow_up.done": "FOLLOW_UP_DONE",
   "client.update": "CLIENT_UPDATED",
+  "residence.record": "RESIDENCE_RECORDED",
 };
 
 export interface HistoryEntry {
@@ -145,6 +147,11 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
       .leftJoin("follow_ups", (join) =>
         join.on("audit_log.object_type", "=", "follow_up").on(sql`follow_ups.id::text`, "=", sql.ref("audit_log.object_id")),
       )
+      .leftJoin("residence_documents", (join) =>
+        join
+          .on("audit_log.object_type", "=", "residence_document")
+          .on(sql`residence_documents.id::text`, "=", sql.ref("audit_log.object_id")),
+      )
       .select([
         "audit_log.id",
         "audit_log.action",
@@ -153,6 +160,8 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
         "users.display_name as actor_name",
         "partners.name as partner_name",
         "follow_ups.due_on",
+        "residence_documents.status as residence_status",
+        "residence_documents.valid_until as residence_valid_until",
       ])
       .where(sql`audit_log.detail->>'caseId'`, "=", caseId)
       .where("audit_log.outcome", "=", "allowed")
@@ -204,6 +213,17 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
       extra = basis ? (BASIS_TEXT[basis] ?? null) : null;
     } else if (type === "FOLLOW_UP_CREATED" && a.due_on) {
       extra = `fällig am ${germanDate(a.due_on)}`;
+      if (detail.deadline === true) {
+        kinds.push("aufenthalt");
+        extra = `Fristerinnerung, ${extra}`;
+      }
+    } else if (type === "RESIDENCE_RECORDED" && a.residence_status) {
+      extra = [
+        RESIDENCE_STATUSES.label[a.residence_status],
+        a.residence_valid_until ? `gültig bis ${germanDate(a.residence_valid_until)}` : null,
+      ]
+        .filter(Boolean)
+        .join(", ");
     } else if (type === "CLIENT_UPDATED" && detail.residenceStatusChanged === true) {
       extra = "Aufenthaltsstatus geändert";
     }

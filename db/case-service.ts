@@ -493,6 +493,8 @@ export interface OpenCaseInput {
   increasedNeedDocumented: boolean;
   /** The responsible case manager; null puts the intake into the coordinators' queue. */
   caseManagerId: string | null;
+  /** The residence document the person shows at intake: its dates (the status is client.residenceStatus). */
+  residenceDocument?: { issuedOn: string | null; validUntil: string | null };
 }
 
 /** A new Aktenzeichen: KIM-<year>-<running number>. */
@@ -581,6 +583,19 @@ export async function openCase(
       objectId: caseId,
       outcome: "allowed",
     });
+    // The client's first residence document (added by the trigger of migration 0015) gets the case and
+    // the dates the intake form recorded.
+    await trx
+      .updateTable("residence_documents")
+      .set({
+        case_id: caseId,
+        recorded_by: actor.id,
+        issued_on: input.residenceDocument?.issuedOn ?? null,
+        valid_until: input.residenceDocument?.validUntil ?? null,
+      })
+      .where("client_id", "=", client.id)
+      .where("superseded_at", "is", null)
+      .execute();
     return { caseId, clientId: client.id, aktenzeichen };
   });
 }

@@ -3,6 +3,7 @@
 // whitelist, page) is parsed in workflows/caseload-query.ts before it gets here.
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { type CaseloadQuery, type CaseloadSort, endOfWeek } from "../workflows/caseload-query";
+import { DEADLINE_FILTER_DAYS, addDays } from "../workflows/residence-deadlines";
 import { CASE_PHASES, type CasePhase, type TargetGroup } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
@@ -30,6 +31,11 @@ export interface CaseloadRow {
   /** Due date of the next open Wiedervorlage. */
   nextFollowUp: string | null;
   followUpOverdue: boolean;
+  /**
+   * The next deadline of an open case (residence document's expiry or end of § 104c, a UMF's 18th
+   * birthday; the birthday not when pseudonymised); may lie in the past (overdue).
+   */
+  nextDeadline: string | null;
   /** Day (Europe/Berlin) of the last documented contact. */
   lastContactOn: string | null;
   /** Only for coordinators (supervision); null for case managers. */
@@ -76,7 +82,18 @@ function sortExpression(sort: CaseloadSort, today: string, hidden: RawBuilder<bo
       return [sql`fu.due_on`];
     case "kontakt":
       return [sql`lc.last_at`];
+    case "frist":
+      return [nextDeadlineSql(hidden)];
   }
+}
+
+/**
+ * The next deadline of a case (the current residence document d joined): the document's deadline or,
+ * for a UMF, the 18th birthday (left out when the birth date is hidden); none for a closed case.
+ */
+function nextDeadlineSql(hidden: RawBuilder<boolean>) {
+  return sql<string | null>`CASE WHEN cases.state = 'closed' THEN NULL ELSE LEAST(d.deadline_on,
+    CASE WHEN cases.target_group = 'umf' AND NOT ${hidden} THEN (clients.birth_date + interval '18 years')::date END) END`;
 }
 
 function daysOpenSql(today: string) {
@@ -146,6 +163,9 @@ async function queryCaseloadPage(
       (join) => join.onTrue(),
     )
     .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
+    .leftJoin("residence_documents as d", (join) =>
+      join.onRef("d.client_id", "=", "cases.client_id").on("d.superseded_at", "is", null),
+    )
     .where((eb) => caseVisibleTo(eb, actor));
 
   if (query.phase) qb = qb.where("cases.state", "=", query.phase);
@@ -157,6 +177,9 @@ async function queryCaseloadPage(
   else if (query.followUp === "heute") qb = qb.where(sql<SqlBool>`fu.due_on = ${today}::date`);
   else if (query.followUp === "woche") {
     qb = qb.where(sql<SqlBool>`fu.due_on BETWEEN ${today}::date AND ${weekEnd}::date`);
+  }
+  if (query.deadline === "4wochen") {
+    qb = qb.where(sql<SqlBool>`${nextDeadlineSql(hidden)} <= ${addDays(today, DEADLINE_FILTER_DAYS)}::date`);
   }
   if (query.search) {
     const pattern = containsPattern(query.search);
@@ -187,6 +210,7 @@ async function queryCaseloadPage(
     sql<number | null>`CASE WHEN ${hidden} THEN NULL ELSE extract(year FROM age(${today}::date, clients.birth_date))::int END`.as("age"),
     daysOpenSql(today).as("days_open"),
     sql<string | null>`fu.due_on`.as("next_follow_up"),
+    nextDeadlineSql(hidden).as("next_deadline"),
     sql<string | null>`(lc.last_at AT TIME ZONE 'Europe/Berlin')::date`.as("last_contact_on"),
     supervising ? sql<string | null>`cm.display_name`.as("case_manager_name") : sql<null>`NULL::text`.as("case_manager_name"),
     (actor.role === "case_manager"
@@ -227,6 +251,7 @@ async function queryCaseloadPage(
       daysOpen: Number(r.days_open),
       nextFollowUp: r.next_follow_up,
       followUpOverdue: r.next_follow_up !== null && r.next_follow_up < today,
+      nextDeadline: r.next_deadline === null ? null : String(r.next_deadline).slice(0, 10),
       lastContactOn: r.last_contact_on,
       caseManagerName: r.case_manager_name,
       asDeputy: Boolean(r.as_deputy),

@@ -5,8 +5,9 @@ import type { Kysely } from "kysely";
 import { hasPermission } from "../workflows/permissions";
 import { type Actor, checkCaseManagerFor } from "./access";
 import { writeAudit } from "./audit";
-import { type OpenCaseInput, openCase } from "./case-service";
+import { type OpenCaseInput, berlinDate, openCase } from "./case-service";
 import { type DuplicateCheck, findPossibleDuplicates } from "./duplicates";
+import { createDeadlineFollowUps } from "./residence";
 import type { Database } from "./schema";
 
 export interface IntakeOptions {
@@ -90,6 +91,8 @@ export async function submitIntake(
 
   const { confirmedDuplicates: _confirmed, ...openInput } = input;
   const created = await openCase(db, actor, { ...openInput, caseManagerId }, at);
+  // A document that runs out within 8 weeks is on "Heute" at once, not only after the next daily job.
+  await createDeadlineFollowUps(db, { today: berlinDate(at), caseId: created.caseId });
   if (duplicates.fingerprint) {
     await writeAudit(db, {
       actorId: actor.id,

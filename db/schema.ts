@@ -19,6 +19,7 @@ import type {
   PartnerKind,
   ReferralSource,
   ReferralStatus,
+  ResidenceDocumentSource,
   ResidenceStatus,
   Role,
   TargetGroup,
@@ -291,7 +292,35 @@ export interface FollowUpsTable {
   done_at: Timestamp | null;
   created_by: string | null;
   created_at: GeneratedTimestamp;
+  /** A deadline reminder created by the daily job (migration 0015): unique per case. */
+  deadline_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/**
+ * One residence document of a client (migration 0015): the residence status as a dated history. The
+ * current status is the row with superseded_at null (a trigger keeps clients.residence_status equal to it).
+ */
+export interface ResidenceDocumentsTable {
+  id: Generated<string>;
+  client_id: string;
+  /** The case through which it was recorded (null: from the migration without a case, or by trigger). */
+  case_id: string | null;
+  status: ResidenceStatus;
+  issued_on: DateString | null;
+  valid_until: DateString | null;
+  authority_partner_id: number | null;
+  note: string | null;
+  source: ColumnType<ResidenceSource, ResidenceSource | undefined, never>;
+  /** Set by trigger: the status this row replaced. */
+  previous_status: ColumnType<ResidenceStatus | null, never, never>;
+  recorded_at: GeneratedTimestamp;
+  recorded_by: string | null;
+  superseded_at: ColumnType<Date | null, never, Date | null>;
+  /** Generated: end of the 18 months of a § 104c from its issue date, otherwise valid_until. */
+  deadline_on: ColumnType<DateString | null, never, never>;
+}
+
+export type ResidenceSource = ResidenceDocumentSource;
 
 export interface IdentityStepsTable {
   id: Generated<string>;
@@ -377,6 +406,7 @@ export interface Database {
   referrals: ReferralsTable;
   contacts: ContactsTable;
   follow_ups: FollowUpsTable;
+  residence_documents: ResidenceDocumentsTable;
   identity_steps: IdentityStepsTable;
   structural_findings: StructuralFindingsTable;
   audit_log: AuditLogTable;
@@ -525,7 +555,31 @@ export interface ReportOpenIntervalsView {
   organisation_id: number;
 }
 
+export interface ReportResidenceTransitionsView {
+  document_id: string;
+  case_id: string;
+  moved_on: DateOnly;
+  permit_group: string;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+  organisation_id: number;
+}
+
+export interface ReportResidenceDeadlinesView {
+  document_id: string;
+  case_id: string;
+  deadline_on: DateOnly;
+  met: boolean;
+  target_group: TargetGroup | null;
+  municipality_id: number;
+  referral_source: ReferralSource;
+  organisation_id: number;
+}
+
 export type ReportViews = {
+  report_residence_transitions: ReportResidenceTransitionsView;
+  report_residence_deadlines: ReportResidenceDeadlinesView;
   report_case_facts: ReportCaseFactsView;
   report_goal_facts: ReportGoalFactsView;
   report_referral_facts: ReportReferralFactsView;

@@ -1,10 +1,11 @@
 // Art. 15 DSGVO: everything stored about one person, including to whom data was passed.
 import type { Kysely } from "kysely";
 import { AUDIT_OUTCOME_LABELS, auditActionLabel } from "../workflows/audit-query";
-import { ROLES } from "../workflows/vocabulary";
+import { RESIDENCE_DOCUMENT_SOURCES, RESIDENCE_STATUSES, ROLES } from "../workflows/vocabulary";
 import { type Actor, caseFileReadableBy } from "./access";
 import { listClientAccesses } from "./audit-log";
 import { loadCaseHistory } from "./case-history";
+import { listResidenceHistory } from "./residence";
 import type { Database } from "./schema";
 
 /**
@@ -66,7 +67,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
   const ids = cases.map((c) => c.id);
   const none = ["00000000-0000-0000-0000-000000000000"];
   const inCases = ids.length ? ids : none;
-  const [events, contacts, assessments, goals, referrals, consents, identitySteps, followUps, accesses] = await Promise.all([
+  const [events, contacts, assessments, goals, referrals, consents, identitySteps, followUps, accesses, residence] = await Promise.all([
     // The same history the client file shows (case events and audited steps: referrals, consents,
     // disclosures, follow-ups, personal data), oldest first, with who and when.
     Promise.all(ids.map(async (id) => [id, (await loadCaseHistory(db, id)).reverse()] as const)).then((list) => new Map(list)),
@@ -108,6 +109,7 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
     db.selectFrom("identity_steps").select(["case_id", "step", "occurred_on", "note"]).where("case_id", "in", inCases).execute(),
     db.selectFrom("follow_ups").select(["case_id", "due_on", "note", "done_at"]).where("case_id", "in", inCases).execute(),
     listClientAccesses(db, clientId, ids),
+    listResidenceHistory(db, clientId),
   ]);
   const disclosures = referrals
     .filter((r) => r.sent_at !== null && r.shares_data)
@@ -133,6 +135,18 @@ export async function collectSubjectData(db: Kysely<Database>, actor: Actor, cas
         vermittlungen: referrals.filter((x) => x.case_id === c.id),
         identitaetsklaerung: identitySteps.filter((x) => x.case_id === c.id),
         wiedervorlagen: followUps.filter((x) => x.case_id === c.id),
+      })),
+      // The residence status as a dated history, oldest first (the last entry is the current status).
+      aufenthaltsstatus_verlauf: [...residence].reverse().map((d) => ({
+        status: RESIDENCE_STATUSES.label[d.status],
+        ausgestellt_am: d.issuedOn,
+        gueltig_bis: d.validUntil,
+        frist: d.deadlineOn,
+        auslaenderbehoerde: d.authority,
+        notiz: d.note,
+        erfasst_am: d.recordedAt,
+        herkunft: RESIDENCE_DOCUMENT_SOURCES.label[d.source],
+        aktuell: d.current,
       })),
       einwilligungen: consents,
       datenweitergaben: disclosures,

@@ -1,4 +1,5 @@
-// "Heute": open Wiedervorlagen (follow-ups) due today or earlier across the actor's cases,
+// "Heute": open Wiedervorlagen (follow-ups) due today or earlier across the actor's cases (among them the
+// residence-deadline reminders the daily job creates 8, 4 and 1 week ahead and when overdue),
 // and marking one as done. Both scope by the actor in the WHERE clause (db/access.ts).
 import { type Kysely, sql } from "kysely";
 import { type Actor, caseContentWritableBy, caseVisibleTo } from "./access";
@@ -16,6 +17,8 @@ export interface DueFollowUp {
   dueOn: string;
   /** 0 when due today. */
   daysOverdue: number;
+  /** A reminder of a residence deadline (created by the daily job), not one a person set. */
+  deadline: boolean;
 }
 
 /** Open follow-ups due on `today` or before, oldest first, of the cases the actor may see. */
@@ -34,6 +37,7 @@ export async function listDueFollowUps(
       "follow_ups.case_id",
       "follow_ups.note",
       "follow_ups.due_on",
+      "follow_ups.deadline_key",
       "clients.aktenzeichen",
       "clients.first_name",
       "clients.last_name",
@@ -57,6 +61,7 @@ export async function listDueFollowUps(
       note: r.note,
       dueOn: r.due_on,
       daysOverdue: Number(r.days_overdue),
+      deadline: r.deadline_key !== null,
     })),
   };
 }

@@ -13,12 +13,17 @@ export const CASELOAD_SORTS = [
   "offen",
   "wiedervorlage",
   "kontakt",
+  "frist",
 ] as const;
 export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
 
 /** Follow-up filter: the case's next open Wiedervorlage is due today / overdue / due from today to Sunday. */
 export const FOLLOW_UP_FILTERS = ["heute", "ueberfaellig", "woche"] as const;
 export type FollowUpFilter = (typeof FOLLOW_UP_FILTERS)[number];
+
+/** Deadline filter: the case's next deadline (residence document, UMF's 18th birthday) lies within 4 weeks or has passed. */
+export const DEADLINE_FILTERS = ["4wochen"] as const;
+export type DeadlineFilter = (typeof DEADLINE_FILTERS)[number];
 
 /** "keine": not (yet) assigned to a target group. */
 export const TARGET_GROUP_FILTERS = [...TARGET_GROUPS.values, "keine"] as const;
@@ -34,6 +39,7 @@ export interface CaseloadQuery {
   targetGroup: TargetGroupFilter | null;
   municipalityId: number | null;
   followUp: FollowUpFilter | null;
+  deadline: DeadlineFilter | null;
   /** Free text (name or Aktenzeichen); "" for none. */
   search: string;
   /** Without a phase filter, closed cases are listed only when asked for. */
@@ -50,6 +56,7 @@ export const DEFAULT_CASELOAD_QUERY: CaseloadQuery = {
   targetGroup: null,
   municipalityId: null,
   followUp: null,
+  deadline: null,
   search: "",
   includeClosed: false,
   sort: "wiedervorlage",
@@ -64,6 +71,7 @@ export const CASELOAD_PARAMS = {
   targetGroup: "zielgruppe",
   municipalityId: "kommune",
   followUp: "wiedervorlage",
+  deadline: "frist",
   search: "suche",
   includeClosed: "abgeschlossene",
   sort: "sortierung",
@@ -121,6 +129,11 @@ export function parseCaseloadQuery(params: URLSearchParams): { query: CaseloadQu
     if (oneOf(FOLLOW_UP_FILTERS, followUp)) query.followUp = followUp;
     else ignored.push(P.followUp);
   }
+  const deadline = get(P.deadline);
+  if (deadline) {
+    if (oneOf(DEADLINE_FILTERS, deadline)) query.deadline = deadline;
+    else ignored.push(P.deadline);
+  }
   const search = get(P.search).replace(/\s+/g, " ");
   if (search.length > MAX_SEARCH_LENGTH) ignored.push(P.search);
   else query.search = search;
@@ -165,6 +178,7 @@ export function caseloadSearch(query: CaseloadQuery, overrides: Partial<Caseload
   if (q.targetGroup) out.set(P.targetGroup, q.targetGroup);
   if (q.municipalityId) out.set(P.municipalityId, String(q.municipalityId));
   if (q.followUp) out.set(P.followUp, q.followUp);
+  if (q.deadline) out.set(P.deadline, q.deadline);
   if (q.includeClosed) out.set(P.includeClosed, "1");
   if (q.sort !== d.sort || q.desc !== d.desc) out.set(P.sort, formatSort(q.sort, q.desc));
   if (q.pageSize !== d.pageSize) out.set(P.pageSize, String(q.pageSize));

@@ -46,6 +46,34 @@ export const RESIDENCE_STATUSES = labels({
 });
 export type ResidenceStatus = (typeof RESIDENCE_STATUSES.values)[number];
 
+/** Where a residence document (a row of the residence history) came from. */
+export const RESIDENCE_DOCUMENT_SOURCES = labels({
+  migration: "übernommen (Stand vor der Historie)",
+  aufnahme: "bei der Aufnahme",
+  erfasst: "in der Fallakte erfasst",
+  persoenliche_daten: "mit den persönlichen Daten geändert",
+});
+export type ResidenceDocumentSource = (typeof RESIDENCE_DOCUMENT_SOURCES.values)[number];
+
+/** Statuses a move to a secure status (Aufenthaltsverfestigung) starts from. */
+export const INSECURE_RESIDENCE_STATUSES: readonly ResidenceStatus[] = [
+  "duldung_60a",
+  "duldung_60b",
+  "aufenthaltsgestattung",
+  "ungeklaert",
+];
+
+/** Paragraph groups of residence and settlement permits, for the report's Aufenthaltsverfestigung. */
+export const PERMIT_GROUPS = labels({
+  ae_25a: "§ 25a AufenthG",
+  ae_25b: "§ 25b AufenthG",
+  ae_104c: "§ 104c AufenthG (Chancen-Aufenthaltsrecht)",
+  humanitaer: "humanitär §§ 22–26 AufenthG (inkl. § 24)",
+  ae_sonstige: "sonstige Aufenthaltserlaubnis",
+  niederlassungserlaubnis: "Niederlassungserlaubnis",
+});
+export type PermitGroup = (typeof PERMIT_GROUPS.values)[number];
+
 /** Residence statuses that count as a Duldung. */
 export const DULDUNG_STATUSES: readonly ResidenceStatus[] = ["duldung_60a", "duldung_60b"];
 
@@ -239,6 +267,7 @@ export const HISTORY_KINDS = labels({
   zustaendigkeit: "Zuständigkeit & Vertretung",
   system: "Hinweise des Systems",
   daten: "Persönliche Daten",
+  aufenthalt: "Aufenthalt & Fristen",
 });
 export type HistoryKind = (typeof HISTORY_KINDS.values)[number];
 
@@ -280,5 +309,6 @@ export const HISTORY_EVENTS = {
   FOLLOW_UP_CREATED: { label: "Wiedervorlage angelegt", kind: "wiedervorlage" },
   FOLLOW_UP_DONE: { label: "Wiedervorlage erledigt", kind: "wiedervorlage" },
   CLIENT_UPDATED: { label: "Persönliche Daten geändert", kind: "daten" },
+  RESIDENCE_RECORDED: { label: "Aufenthaltsstatus erfasst", kind: "aufenthalt" },
 } as const satisfies Record<string, { label: string; kind: HistoryKind }>;
 export type HistoryEventType = keyof typeof HISTORY_EVENTS;

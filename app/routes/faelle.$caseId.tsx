@@ -20,6 +20,7 @@ import {
   ConsentsSection,
   ContactsSection,
   FollowUpsSection,
+  ResidenceSection,
   GoalsSection,
   IdentitySection,
   PersonalDataSection,
@@ -121,6 +122,7 @@ export default function CaseFilePage() {
         <ul>
           <li><a href="#naechste-schritte">Nächste Schritte</a></li>
           <li><a href="#persoenliche-daten">Persönliche Daten</a></li>
+          <li><a href="#aufenthalt">Aufenthalt und Fristen</a></li>
           <li><a href="#assessment">Assessment</a></li>
           <li><a href="#ziele">Ziele</a></li>
           <li><a href="#vermittlungen">Vermittlungen</a></li>
@@ -160,6 +162,7 @@ export default function CaseFilePage() {
         ) : null}
       </section>
       <PersonalDataSection file={file} canWrite={canWrite} />
+      <ResidenceSection file={file} canWrite={canWrite} />
       <AssessmentSection file={file} />
       <GoalsSection file={file} />
       <ReferralsSection

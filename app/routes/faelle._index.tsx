@@ -49,6 +49,7 @@ const PARAM_LABELS: Record<string, string> = {
   [CASELOAD_PARAMS.targetGroup]: "Zielgruppe",
   [CASELOAD_PARAMS.municipalityId]: "Kommune",
   [CASELOAD_PARAMS.followUp]: "Wiedervorlage",
+  [CASELOAD_PARAMS.deadline]: "Frist",
   [CASELOAD_PARAMS.search]: "Suche (höchstens 100 Zeichen)",
   [CASELOAD_PARAMS.includeClosed]: "abgeschlossene Fälle",
   [CASELOAD_PARAMS.sort]: "Sortierung",
@@ -65,6 +66,7 @@ const SORT_LABELS: Record<CaseloadSort, string> = {
   offen: "Tage offen",
   wiedervorlage: "Nächste Wiedervorlage",
   kontakt: "Letzter Kontakt",
+  frist: "Nächste Frist",
 };
 
 /** 2025-03-07 → 07.03.2025 (calendar dates: no time zone involved). */
@@ -159,6 +161,23 @@ function columnsFor(today: string, supervising: boolean): ColumnDef<Row>[] {
       },
     },
     {
+      id: "frist",
+      accessorFn: (row) => row.nextDeadline,
+      header: SORT_LABELS.frist,
+      cell: ({ row }) => {
+        const on = row.original.nextDeadline;
+        if (!on) return <span className="muted">keine</span>;
+        if (on < today) {
+          return (
+            <>
+              <span className="badge badge--red">überschritten</span> seit {germanDate(on)}
+            </>
+          );
+        }
+        return germanDate(on);
+      },
+    },
+    {
       id: "kontakt",
       accessorFn: (row) => row.lastContactOn,
       header: SORT_LABELS.kontakt,
@@ -197,6 +216,7 @@ export default function CaseList() {
       [P.targetGroup]: query.targetGroup ?? "",
       [P.municipalityId]: query.municipalityId ? String(query.municipalityId) : "",
       [P.followUp]: query.followUp ?? "",
+      [P.deadline]: query.deadline ?? "",
       [P.pageSize]: String(query.pageSize),
     };
     syncFilterFields(form, values);
@@ -306,6 +326,13 @@ export default function CaseList() {
                 {FOLLOW_UP_LABELS[f]}
               </option>
             ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-frist">Frist</label>
+          <select id="filter-frist" name={CASELOAD_PARAMS.deadline} defaultValue={query.deadline ?? ""}>
+            <option value="">alle</option>
+            <option value="4wochen">Frist in den nächsten 4 Wochen</option>
           </select>
         </div>
         <div className="field">

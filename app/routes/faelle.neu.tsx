@@ -41,6 +41,7 @@ function toIntakeInput(v: IntakeValues): IntakeInput {
     referralMunicipalityId: v.referralSource === "sozialamt" ? (v.referralMunicipalityId ?? null) : null,
     increasedNeedDocumented: v.increasedNeedDocumented,
     caseManagerId: v.caseManagerId ?? null,
+    residenceDocument: { issuedOn: v.residenceIssuedOn ?? null, validUntil: v.residenceValidUntil ?? null },
     confirmedDuplicates: v.confirmDuplicates ?? null,
   };
 }
@@ -133,6 +134,18 @@ export default function NewIntake() {
               label="Aufenthaltsstatus"
               options={optionsOf(RESIDENCE_STATUSES)}
               required
+            />
+            <TextField
+              field={fields.residenceIssuedOn}
+              label="Dokument ausgestellt am"
+              hint="Format TT.MM.JJJJ; leer lassen, wenn unbekannt"
+              autoComplete="off"
+            />
+            <TextField
+              field={fields.residenceValidUntil}
+              label="Dokument gültig bis"
+              hint="Format TT.MM.JJJJ; z. B. Ablauf der Duldung. Fristen erscheinen 8, 4 und 1 Woche vorher unter „Heute“."
+              autoComplete="off"
             />
             <TextField field={fields.arrivalDate} label="Einreisedatum" hint="Format TT.MM.JJJJ, z. B. 05.03.2001" autoComplete="off" />
             <CheckboxField

@@ -70,7 +70,14 @@ function FollowUpTable({ caption, followUps }: { caption: string; followUps: Fol
                 <br />
                 {f.lastName}, {f.firstName}
               </td>
-              <td>{f.note}</td>
+              <td>
+                {f.deadline ? (
+                  <>
+                    <span className="badge badge--red">Frist</span>{" "}
+                  </>
+                ) : null}
+                {f.note}
+              </td>
               <td>
                 <Form method="post">
                   <input type="hidden" name="intent" value="erledigt" />

@@ -259,6 +259,23 @@ export const OTHER_SCHEMAS = {
     note: requiredText("Bitte eine Notiz angeben.", 1000),
   }),
   COMPLETE_FOLLOW_UP: z.object({ intent: z.literal("COMPLETE_FOLLOW_UP"), followUpId: uuid("Die Wiedervorlage fehlt.") }),
+  RECORD_RESIDENCE: z
+    .object({
+      intent: z.literal("RECORD_RESIDENCE"),
+      status: choice<ResidenceStatus>(RESIDENCE_STATUSES.values, "Bitte den Aufenthaltsstatus auswählen."),
+      issuedOn: optionalDate,
+      validUntil: optionalDate,
+      authorityPartnerId: z
+        .number({ invalid_type_error: "Bitte eine Ausländerbehörde aus der Liste auswählen." })
+        .int("Bitte eine Ausländerbehörde aus der Liste auswählen.")
+        .positive("Bitte eine Ausländerbehörde aus der Liste auswählen.")
+        .optional(),
+      note: optionalText(1000),
+    })
+    .refine((v) => !v.validUntil || !v.issuedOn || v.validUntil >= v.issuedOn, {
+      path: ["validUntil"],
+      message: "„Gültig bis“ darf nicht vor dem Ausstellungsdatum liegen.",
+    }),
 };
 
 export const CASE_FILE_SCHEMAS = { ...CASE_EVENT_SCHEMAS, ...OTHER_SCHEMAS };
@@ -322,6 +339,7 @@ export const CONFIRMATIONS: Record<CaseFileIntent, string> = {
   REVOKE_CONSENT: "Einwilligung widerrufen.",
   ADD_FOLLOW_UP: "Wiedervorlage angelegt.",
   COMPLETE_FOLLOW_UP: "Wiedervorlage erledigt.",
+  RECORD_RESIDENCE: "Aufenthaltsstatus erfasst.",
 };
 
 /** What the action answers when a submit is refused (400 bad input, 403, 409, 422). */

@@ -31,6 +31,15 @@ const pastDate = (label: string) =>
     .refine((v) => v <= berlinToday(), `${label[0]?.toUpperCase()}${label.slice(1)} darf nicht in der Zukunft liegen.`)
     .optional();
 
+/** A date that may lie in the future (how long a document is valid). */
+const anyDate = (label: string) =>
+  z
+    .string()
+    .transform(toIsoDate)
+    .refine(isCalendarDate, `Bitte geben Sie ${label} als gültiges Datum im Format TT.MM.JJJJ ein.`)
+    .refine((v) => v >= "1900-01-01" && v <= "2100-12-31", `Bitte geben Sie ${label} zwischen 1900 und 2100 ein.`)
+    .optional();
+
 const optionalText = (max: number, label: string) =>
   z.string().trim().max(max, `${label} darf höchstens ${max} Zeichen lang sein.`).optional();
 
@@ -71,6 +80,8 @@ export const IntakeSchema = z
     interpreterNeeded: z.boolean().default(false),
     municipalityId: id("Bitte wählen Sie die Kommune."),
     residenceStatus: choice(RESIDENCE_STATUSES.values, "Bitte wählen Sie den Aufenthaltsstatus."),
+    residenceIssuedOn: pastDate("das Ausstellungsdatum des Dokuments"),
+    residenceValidUntil: anyDate("das Datum „gültig bis“"),
     arrivalDate: pastDate("das Einreisedatum"),
     unaccompanied: z.boolean().default(false),
     phone: z
@@ -113,6 +124,13 @@ export const IntakeSchema = z
         path: ["unaccompanied"],
         code: z.ZodIssueCode.custom,
         message: "„Unbegleitet eingereist“ gilt nur für Minderjährige; laut Geburtsdatum ist die Person volljährig.",
+      });
+    }
+    if (v.residenceValidUntil && v.residenceIssuedOn && v.residenceValidUntil < v.residenceIssuedOn) {
+      ctx.addIssue({
+        path: ["residenceValidUntil"],
+        code: z.ZodIssueCode.custom,
+        message: "„Gültig bis“ darf nicht vor dem Ausstellungsdatum liegen.",
       });
     }
     if (v.arrivalDate && v.birthDate && v.arrivalDate < v.birthDate) {

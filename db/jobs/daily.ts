@@ -1,8 +1,10 @@
 // The daily job: notices cases that stopped fitting their target group and raises
-// FLAG_RECLASSIFICATION through the case service (never a silent change); tidies sessions, pending sign-ins and login attempts.
+// FLAG_RECLASSIFICATION through the case service (never a silent change); creates the follow-ups of the
+// residence deadlines reached today (8/4/1 weeks ahead, overdue; never twice); tidies sessions, pending sign-ins and login attempts.
 import type { Kysely } from "kysely";
 import { berlinDate } from "../case-service";
 import { flagCasesOutOfTargetGroup } from "../reclassification";
+import { createDeadlineFollowUps } from "../residence";
 import type { Database } from "../schema";
 import { pruneLoginChallenges } from "../second-factor";
 import { pruneLoginAttempts } from "../users";
@@ -13,6 +15,8 @@ export interface DailyJobResult {
   checked: number;
   flagged: number;
   refused: number;
+  /** Deadline reminders (follow-ups) created. */
+  reminders: number;
   anonymised: number;
 }
 
@@ -43,13 +47,14 @@ export async function runDailyJob(
   const now = options.asOf !== undefined ? dailyJobInstant(options.asOf, options.now) : (options.now ?? new Date());
   const today = berlinDate(now);
   const { checked, flagged, refused } = await flagCasesOutOfTargetGroup(db, { today, at: now });
+  const { created: reminders } = await createDeadlineFollowUps(db, { today });
   await db.deleteFrom("sessions").where("expires_at", "<", now).execute();
   await pruneLoginChallenges(db, now);
   await pruneLoginAttempts(db, new Date(now.getTime() - 24 * 3_600_000));
   const anonymised = await anonymiseExpiredClients(db, { now });
-  const result = { checked, flagged, refused, anonymised };
+  const result = { checked, flagged, refused, reminders, anonymised };
   options.log?.(
-    `daily job ${today}: ${checked} candidates, ${flagged} flagged for re-classification, ${refused} refused, ${anonymised} clients anonymised`,
+    `daily job ${today}: ${checked} candidates, ${flagged} flagged for re-classification, ${refused} refused, ${reminders} deadline reminders, ${anonymised} clients anonymised`,
   );
   return result;
 }

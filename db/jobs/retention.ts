@@ -54,6 +54,7 @@ export async function anonymiseExpiredClients(
         .where("id", "=", id)
         .execute();
       await trx.updateTable("consents").set({ given_by_name: null }).where("client_id", "=", id).execute();
+      await trx.updateTable("residence_documents").set({ note: null }).where("client_id", "=", id).execute();
       if (caseIds.length) {
         await trx.updateTable("contacts").set({ note: null }).where("case_id", "in", caseIds).execute();
         await trx.updateTable("assessments").set({ note: null }).where("case_id", "in", caseIds).execute();

@@ -2,6 +2,8 @@
 // page, the CSV and the XLSX export all read. Days are calendar days in Europe/Berlin; "Stand: Abruf"
 // means the value reflects the data at the moment the report is produced.
 import {
+  PERMIT_GROUPS,
+  type PermitGroup,
   CLOSURE_REASONS,
   type ClosureReason,
   FINDING_STATUSES,
@@ -61,6 +63,17 @@ const GOAL_RATE =
 
 const ENDED_REFERRALS =
   "Nenner: Vermittlungen an Partner, die im Zeitraum endeten (abgeschlossen, abgelehnt oder abgebrochen).";
+
+const SECURED =
+  "Fälle, deren Klient*in im Zeitraum von Duldung (§ 60a, § 60b), Aufenthaltsgestattung oder ungeklärtem Status zu einer " +
+  "Aufenthaltserlaubnis oder Niederlassungserlaubnis wechselte: ein neu erfasster Status, der einen solchen Status ablöst, " +
+  "mit seinem Ausstellungsdatum (ohne Ausstellungsdatum: Tag der Erfassung) im Zeitraum; gezählt bei jedem Fall der Person, " +
+  "der an diesem Tag offen war; ein Fall zählt einmal (Stand: Abruf).";
+
+const DEADLINES_DUE =
+  "Fristen aus dem Aufenthaltsstatus (Ablauf von Duldung, Gestattung, Fiktionsbescheinigung oder Aufenthaltstitel; Ende der " +
+  "18 Monate eines Chancen-Aufenthaltsrechts nach § 104c), die im Zeitraum und vor dem Abruftag lagen, bei Fällen, die an " +
+  "diesem Tag offen waren; gezählt, wenn das Dokument 8 Wochen vor der Frist noch aktuell war.";
 
 const CLOSURE_REASON_ORDER: ClosureReason[] = [
   "ziele_erreicht",
@@ -322,6 +335,46 @@ export const FIGURES: readonly FigureDefinition[] = [
     label: "Übergänge von UMF mit 18 Jahren",
     definition:
       "Hinweise auf Neuzuordnung, weil eine als UMF betreute Person volljährig wurde (vom täglichen Abgleich gesetzt), mit Datum im Zeitraum. Die Zielgruppe ist dabei stets UMF, auch wenn der Fall später anders zugeordnet wurde.",
+  },
+
+  // Aufenthalt: moves to a secure status, and deadlines missed.
+  {
+    key: "outcomes.residence_secured",
+    section: "outcomes",
+    kind: "count",
+    label: "Aufenthaltsverfestigung",
+    definition: SECURED,
+  },
+  {
+    key: "outcomes.residence_secured_share",
+    section: "outcomes",
+    kind: "share",
+    label: "Aufenthaltsverfestigung, Anteil an den offenen Fällen",
+    definition: `Zähler: Fälle mit Aufenthaltsverfestigung im Zeitraum (wie oben). Nenner: Fälle, die an mindestens einem Tag des Zeitraums offen waren (ruhende eingeschlossen), mit denselben Filtern; nach Zielgruppe aufgeteilt also der Anteil an den offenen Fällen der Zielgruppe. Über Monate oder Quartale nicht aufteilbar.`,
+    splits: ["none", "targetGroup", "municipality", "referralSource", "organisation"],
+  },
+  ...PERMIT_GROUPS.values.map(
+    (group: PermitGroup): FigureDefinition => ({
+      key: `outcomes.residence_secured.${group}`,
+      section: "outcomes",
+      kind: "count",
+      label: `Aufenthaltsverfestigung: ${PERMIT_GROUPS.label[group]}`,
+      definition: `Fälle mit Aufenthaltsverfestigung im Zeitraum, deren neuer Titel zur Gruppe „${PERMIT_GROUPS.label[group]}“ gehört.`,
+    }),
+  ),
+  {
+    key: "outcomes.deadlines_due",
+    section: "outcomes",
+    kind: "count",
+    label: "Abgelaufene Fristen aus dem Aufenthaltsstatus",
+    definition: DEADLINES_DUE,
+  },
+  {
+    key: "outcomes.deadlines_missed",
+    section: "outcomes",
+    kind: "share",
+    label: "Fristen verpasst",
+    definition: `Zähler: Fristen (wie oben), bis zu denen weder ein neuer Aufenthaltsstatus erfasst noch in den 8 Wochen davor ein Schritt in der Fallakte dokumentiert wurde (Kontakt, Identitätsschritt oder ein anderer Schritt einer Person; Hinweise des Systems zählen nicht). Nenner: alle diese Fristen. Der 18. Geburtstag von UMF zählt nicht (er führt zur Neuzuordnung, siehe „Übergänge von UMF mit 18 Jahren“).`,
   },
 
   // Strukturelle Hürden.

@@ -259,6 +259,70 @@ export async function queryUmfTransitions(db: Kysely<Database>, filter: ReportFi
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Beratungserfolge: residence (Aufenthaltsverfestigung, Fristen verpasst)
+
+export interface ResidenceTransitionRow {
+  /** null = all paragraph groups */
+  permit_group: string | null;
+  /** Cases whose client moved to a secure status in the period (a case counts once per group). */
+  moved: number;
+}
+
+/** Cases whose client moved from Duldung/Gestattung/ungeklärt to a residence or settlement permit. */
+export async function queryResidenceTransitions(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
+  const key = splitKey(split, "moved_on", true);
+  return (await reportDb(db)
+    .selectFrom("report_residence_transitions")
+    .select([
+      groupColumn(key),
+      sql<string | null>`CASE WHEN GROUPING(permit_group) = 0 THEN permit_group END`.as("permit_group"),
+      sql<number>`count(DISTINCT case_id)`.as("moved"),
+    ])
+    .where(dateInPeriod("moved_on", filter))
+    .where(dimensionFilter(filter))
+    .groupBy(groupingSets(key, [sql`permit_group`]))
+    .execute()) as GroupRow<ResidenceTransitionRow>[];
+}
+
+/** Cases open on at least one day of the period (the denominator of the Aufenthaltsverfestigung share). */
+export async function queryOpenCases(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
+  const key = split === "month" || split === "quarter" ? null : splitKey(split, "from_on", true);
+  return (await reportDb(db)
+    .selectFrom("report_open_intervals")
+    .select([groupColumn(key), sql<number>`count(DISTINCT case_id)`.as("open_cases")])
+    .where(sql<SqlBool>`from_on <= ${filter.to}::date AND coalesce(to_on, 'infinity'::date) > ${filter.from}::date`)
+    .where(dimensionFilter(filter))
+    .$if(key !== null, (q) => q.groupBy(groupingSets(key)))
+    .execute()) as GroupRow<{ open_cases: number }>[];
+}
+
+export interface ResidenceDeadlineRow {
+  due: number;
+  missed: number;
+}
+
+/**
+ * Deadlines of residence documents that fell due in the period before `asOf` (today), and those missed:
+ * no new status recorded by the deadline and no step documented in the 8 weeks up to it.
+ */
+export async function queryResidenceDeadlines(
+  db: Kysely<Database>,
+  filter: ReportFilter,
+  split: SplitDimension,
+  options: { asOf: string },
+) {
+  const key = splitKey(split, "deadline_on", true);
+  return (await reportDb(db)
+    .selectFrom("report_residence_deadlines")
+    .select([groupColumn(key), count().as("due"), count(sql`NOT met`).as("missed")])
+    .where(dateInPeriod("deadline_on", filter))
+    .where(sql<SqlBool>`deadline_on < ${options.asOf}::date`)
+    .where(dimensionFilter(filter))
+    .$if(key !== null, (q) => q.groupBy(groupingSets(key)))
+    .execute()) as GroupRow<ResidenceDeadlineRow>[];
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Strukturelle Hürden (not attributable to a referral source or an organisation: those filters and splits
 // do not apply)
 

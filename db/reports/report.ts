@@ -35,6 +35,11 @@ import {
   queryStaff,
   queryStaffByOrganisation,
   queryUmfTransitions,
+  queryOpenCases,
+  queryResidenceDeadlines,
+  queryResidenceTransitions,
+  type ResidenceDeadlineRow,
+  type ResidenceTransitionRow,
 } from "./queries";
 
 /** An exact value: a count, a share (numerator/denominator), a median (denominator = n) or an average. */
@@ -93,6 +98,9 @@ interface PeriodData {
   referrals: Map<string | null, ReferralRow>;
   identities: Map<string | null, number>;
   umf: Map<string | null, number>;
+  residence: Map<string, ResidenceTransitionRow>;
+  openCases: Map<string | null, number>;
+  deadlines: Map<string | null, ResidenceDeadlineRow>;
   findings: Map<string | null, FindingRow>;
   caseload: CaseloadResult;
   caseloadRows: Map<string | null, CaseloadRow>;
@@ -110,7 +118,7 @@ async function loadPeriod(
   split: SplitDimension,
   asOf: string,
 ): Promise<PeriodData> {
-  const [reach, closures, goals, referrals, identities, umf, findings, caseload] = await Promise.all([
+  const [reach, closures, goals, referrals, identities, umf, findings, caseload, residence, openCases, deadlines] = await Promise.all([
     queryReach(db, filter, split),
     queryClosures(db, filter, split),
     queryGoals(db, filter, split),
@@ -119,6 +127,9 @@ async function loadPeriod(
     queryUmfTransitions(db, filter, split),
     queryFindings(db, filter, split),
     queryCaseload(db, filter, split, { asOf }),
+    queryResidenceTransitions(db, filter, split),
+    queryOpenCases(db, filter, split),
+    queryResidenceDeadlines(db, filter, split, { asOf }),
   ]);
   return {
     split,
@@ -129,6 +140,9 @@ async function loadPeriod(
     identities: new Map(identities.map((r) => [r.grp, Number(r.clarified)])),
     umf: new Map(umf.map((r) => [r.grp, Number(r.transitions)])),
     findings: byGroup(findings),
+    residence: new Map(residence.map((r) => [goalKey(r.grp, r.permit_group), r])),
+    openCases: new Map(openCases.map((r) => [r.grp, Number(r.open_cases)])),
+    deadlines: byGroup(deadlines),
     caseload,
     caseloadRows: byGroup(caseload.rows),
   };
@@ -272,6 +286,16 @@ function cellOf(figure: FigureDefinition, d: PeriodData, allStaff: Staff, grp: s
           return count(d.identities.get(grp));
         case "umf_transitions":
           return count(d.umf.get(grp));
+        case "residence_secured":
+          return count(Number(d.residence.get(goalKey(grp, detail ?? null))?.moved ?? 0));
+        case "residence_secured_share":
+          return share(Number(d.residence.get(goalKey(grp, null))?.moved ?? 0), d.openCases.get(grp) ?? 0);
+        case "deadlines_due":
+          return count(Number(d.deadlines.get(grp)?.due ?? 0));
+        case "deadlines_missed": {
+          const r = d.deadlines.get(grp);
+          return share(Number(r?.missed ?? 0), Number(r?.due ?? 0));
+        }
       }
       break;
     }

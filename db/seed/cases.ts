@@ -100,6 +100,7 @@ interface GeneratedCase {
   consents: Insertable<Database["consents"]>[];
   referrals: Insertable<Database["referrals"]>[];
   followUps: Insertable<Database["follow_ups"]>[];
+  residenceDocuments: Insertable<Database["residence_documents"]>[];
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -426,6 +427,55 @@ const CLOSURE_REASONS_WEIGHTED: readonly (readonly [CaseClosureReason, number])[
   ["sonstige", 4],
 ];
 
+const SHORT_LIVED: readonly ResidenceStatus[] = ["duldung_60a", "duldung_60b", "aufenthaltsgestattung", "fiktionsbescheinigung"];
+
+/**
+ * A realistic residence history while the case runs: a Duldung, Gestattung or Fiktionsbescheinigung is
+ * recorded at opening with its validity (3 or 6 months), renewed shortly before it runs out (about one in
+ * ten renewals only after the expiry), and some Geduldete move to a permit (§ 25b, § 25a or § 104c). The
+ * client row keeps the status at intake: its first history row comes from the trigger of migration 0015.
+ */
+function residenceHistory(
+  ctx: SeedContext,
+  initial: ResidenceStatus,
+  c: { clientId: string; caseId: string; openedAt: number; endAt: number; recordedBy: string | null; geduldete: boolean },
+): Insertable<Database["residence_documents"]>[] {
+  if (!SHORT_LIVED.includes(initial)) return [];
+  const { rnd } = ctx;
+  const docs: Insertable<Database["residence_documents"]>[] = [];
+  const add = (status: ResidenceStatus, recordedAt: number, issuedAt: number, months: number | null) =>
+    docs.push({
+      client_id: c.clientId,
+      case_id: c.caseId,
+      status,
+      issued_on: dateOf(issuedAt),
+      valid_until: months === null ? null : dateOf(issuedAt + months * 30 * DAY),
+      authority_partner_id: null,
+      note: null,
+      recorded_by: c.recordedBy,
+      recorded_at: iso(recordedAt),
+    });
+  const months = () => rnd.pick([3, 6]);
+  let issued = c.openedAt - rnd.int(5, 60) * DAY;
+  let validity = months();
+  add(initial, c.openedAt + 3_600_000, issued, validity);
+  const permitAt = c.geduldete && rnd.chance(0.2) ? c.openedAt + rnd.int(60, 540) * DAY : Number.POSITIVE_INFINITY;
+  for (let renewals = 0; renewals < 12; renewals++) {
+    const expiry = issued + validity * 30 * DAY;
+    const renewedAt = rnd.chance(0.9) ? expiry - rnd.int(3, 20) * DAY : expiry + rnd.int(2, 20) * DAY;
+    if (permitAt < renewedAt && permitAt < c.endAt) {
+      const permit = rnd.weighted<ResidenceStatus>([["ae_25b", 4], ["ae_25a", 3], ["ae_104c", 3]]);
+      add(permit, permitAt, permitAt - rnd.int(0, 5) * DAY, permit === "ae_104c" ? 18 : 24);
+      break;
+    }
+    if (renewedAt >= c.endAt) break;
+    issued = renewedAt;
+    validity = months();
+    add(initial, renewedAt, issued, validity);
+  }
+  return docs;
+}
+
 /** One case's whole history, driven through the statechart up to "now". */
 function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number): GeneratedCase {
   const { rnd } = ctx;
@@ -466,6 +516,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     consents: [],
     referrals: [],
     followUps: [],
+    residenceDocuments: [],
   };
   const b = new CaseBuilder(ctx, caseId, out, openedAt, caseManagerId);
   let definitionId: number | null = null;
@@ -662,6 +713,14 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     reclassification_required: c.reclassificationRequired,
     updated_at: iso(b.t),
   };
+  out.residenceDocuments = residenceHistory(ctx, person.residenceStatus, {
+    clientId,
+    caseId,
+    openedAt,
+    endAt: c.closedAt ? Date.parse(c.closedAt) : ctx.now,
+    recordedBy: c.caseManagerId,
+    geduldete: c.targetGroup === "geduldete_identitaet",
+  });
   if (phase !== "closed" && c.caseManagerId) {
     // Wiedervorlagen: most open cases have one; some are due today or overdue.
     const offset = rnd.weighted([
@@ -743,6 +802,7 @@ function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: Insertab
     consents: batch.flatMap((g) => g.consents),
     referrals: batch.flatMap((g) => g.referrals),
     follow_ups: batch.flatMap((g) => g.followUps),
+    residence_documents: batch.flatMap((g) => g.residenceDocuments),
     audit_log: batch.flatMap(auditRowsOf),
   };
 }

@@ -240,6 +240,10 @@ test("one history: every entry type of HISTORY_EVENTS appears in a case's Verlau
   const personal = await openForm(page, "Persönliche Daten bearbeiten");
   await personal.getByRole("textbox", { name: "Telefon" }).fill("02104 99 88 77");
   await submitStep(page, personal, "Persönliche Daten speichern", "Persönliche Daten gespeichert.");
+  const residence = await openForm(page, "Neuen Aufenthaltsstatus erfassen");
+  await residence.getByRole("combobox", { name: "Aufenthaltsstatus" }).selectOption({ label: "Duldung (§ 60a AufenthG)" });
+  await residence.getByLabel("Gültig bis").fill(isoDaysAgo(-180));
+  await submitStep(page, residence, "Aufenthaltsstatus speichern", "Aufenthaltsstatus erfasst.");
   const deputy = await openForm(page, "Vertretung festlegen");
   await deputy.getByRole("combobox", { name: "Vertretung" }).selectOption({ index: 2 });
   await submitStep(page, deputy, "Vertretung speichern", "Vertretung gespeichert.");

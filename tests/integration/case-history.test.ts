@@ -7,6 +7,7 @@ import { addConsent, revokeConsent } from "../../db/consents";
 import { addFollowUp } from "../../db/follow-ups";
 import { runDailyJob } from "../../db/jobs/daily";
 import { applyReferralEvent, planReferral } from "../../db/referral-service";
+import { recordResidenceDocument } from "../../db/residence";
 import { collectSubjectData } from "../../db/subject-access";
 import { completeFollowUp } from "../../db/today";
 import { updateClient } from "../../db/clients";
@@ -84,6 +85,17 @@ async function caseWithEveryStep() {
   ok(await revokeConsent(t.db, a.cm, { caseId, consentId: consent.consentId }), "revoke");
   const followUp = ok(await addFollowUp(t.db, a.cm, { caseId, dueOn: yearsAgo(0), note: "Botschaftstermin nachhalten" }), "follow-up");
   ok(await completeFollowUp(t.db, a.cm, { followUpId: followUp.followUpId, caseId }), "follow-up done");
+  ok(
+    await recordResidenceDocument(t.db, a.cm, {
+      caseId,
+      status: "duldung_60a",
+      issuedOn: null,
+      validUntil: "2099-01-01",
+      authorityPartnerId: null,
+      note: null,
+    }),
+    "residence",
+  );
 
   const file = await loadCaseFile(t.db, a.cm, caseId);
   const client = file?.client;

@@ -134,6 +134,21 @@ describe("totals, Q1 2025 against Q4 2024", () => {
     "findings.status.erledigt": [{ value: 1 }, { value: 0 }],
     "findings.status.verworfen": [{ value: 0 }, { value: 0 }],
     "findings.affected_cases": [{ value: 12 }, { value: 4 }],
+    // no residence history in this fixture (report-residence.test.ts adds one): no moves, no deadlines;
+    // cases open in Q1: all but C6 (12); in Q4 2024: C7, C10, C11, C12 (4)
+    "outcomes.residence_secured": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured_share": [
+      { value: 0, numerator: 0, denominator: 12 },
+      { value: 0, numerator: 0, denominator: 4 },
+    ],
+    "outcomes.residence_secured.ae_25a": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured.ae_25b": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured.ae_104c": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured.humanitaer": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured.ae_sonstige": [{ value: 0 }, { value: 0 }],
+    "outcomes.residence_secured.niederlassungserlaubnis": [{ value: 0 }, { value: 0 }],
+    "outcomes.deadlines_due": [{ value: 0 }, { value: 0 }],
+    "outcomes.deadlines_missed": [{ value: null, numerator: 0, denominator: 0 }, { value: null, numerator: 0, denominator: 0 }],
   };
 
   test("every figure has an expected value here", () => {

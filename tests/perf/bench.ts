@@ -25,6 +25,9 @@ import {
   queryReferrals,
   queryStaff,
   queryUmfTransitions,
+  queryOpenCases,
+  queryResidenceDeadlines,
+  queryResidenceTransitions,
 } from "../../db/reports/queries";
 import type { Database } from "../../db/schema";
 import { seedCases } from "../../db/seed/cases";
@@ -44,7 +47,7 @@ if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(runs) || runs < 1
   process.exit(2);
 }
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const DB_NAME = "kim_bench";
+const DB_NAME = process.env.BENCH_DB_NAME ?? "kim_bench";
 const QUERY_TARGET_MS = 300;
 const REPORT_TARGET_MS = 1000;
 
@@ -144,6 +147,10 @@ try {
     ["Identitäten (queryIdentitiesClarified)", "none", (f, s) => queryIdentitiesClarified(db, f, s)],
     ["UMF mit 18 (queryUmfTransitions)", "none", (f, s) => queryUmfTransitions(db, f, s)],
     ["Strukturelle Hürden (queryFindings)", "none", (f, s) => queryFindings(db, f, s)],
+    ["Aufenthaltsverfestigung (queryResidenceTransitions)", "none", (f, s) => queryResidenceTransitions(db, f, s)],
+    ["Offene Fälle im Zeitraum (queryOpenCases)", "none", (f, s) => queryOpenCases(db, f, s)],
+    ["Fristen verpasst (queryResidenceDeadlines)", "none", (f, s) => queryResidenceDeadlines(db, f, s, { asOf: today })],
+    ["Aufenthaltsverfestigung nach Zielgruppe", "targetGroup", (f, s) => queryResidenceTransitions(db, f, s)],
     ["Auslastung (queryCaseload)", "none", (f, s) => queryCaseload(db, f, s, { asOf: today })],
     ["Personal (queryStaff)", "none", () => queryStaff(db)],
     ["Erreichbarkeit nach Kommune", "municipality", (f, s) => queryReach(db, f, s)],

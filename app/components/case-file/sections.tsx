@@ -15,6 +15,7 @@ import {
   NEED_DOMAINS,
   NEED_LEVELS,
   REFERRAL_STATUSES,
+  RESIDENCE_DOCUMENT_SOURCES,
   RESIDENCE_STATUSES,
   type CasePhase,
   type GoalStatus,
@@ -623,6 +624,96 @@ export function FollowUpsSection({ file, canWrite }: { file: CaseFile; canWrite:
               <>
                 <TextField field={f.dueOn} label="Fällig am" type="date" required />
                 <TextareaField field={f.note} label="Notiz" rows={2} required />
+              </>
+            )}
+          </IntentForm>
+        </Disclosure>
+      ) : null}
+    </Section>
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Residence status as a dated history, with the case's deadlines
+
+function daysUntil(today: string, date: string): number {
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+/** "in 12 Tagen", "heute", "seit 3 Tagen überschritten". */
+export function deadlineDistance(today: string, date: string): string {
+  const days = daysUntil(today, date);
+  if (days === 0) return "heute";
+  if (days > 0) return days === 1 ? "morgen" : `in ${days} Tagen`;
+  return `seit ${-days} ${days === -1 ? "Tag" : "Tagen"} überschritten`;
+}
+
+export function ResidenceSection({ file, canWrite }: { file: CaseFile; canWrite: boolean }) {
+  const { history, deadlines, authorities } = file.residence;
+  return (
+    <Section id="aufenthalt" title="Aufenthalt und Fristen">
+      {deadlines.length ? (
+        <ul className="deadline-list" aria-label="Fristen">
+          {deadlines.map((d) => {
+            const overdue = d.on < file.today;
+            return (
+              <li key={`${d.kind}-${d.on}`}>
+                <strong>{d.label}</strong> – {deadlineDistance(file.today, d.on)}
+                {overdue ? <span className="badge badge--red">überfällig</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <Empty>Keine Frist aus dem Aufenthaltsstatus.</Empty>
+      )}
+      <div className="table-wrap">
+        <table className="data">
+          <caption className="visually-hidden">Aufenthaltsdokumente, neuestes zuerst</caption>
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col">Ausgestellt am</th>
+              <th scope="col">Gültig bis</th>
+              <th scope="col">Ausländerbehörde</th>
+              <th scope="col">Notiz</th>
+              <th scope="col">Erfasst</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  {RESIDENCE_STATUSES.label[d.status]}
+                  {d.current ? <span className="badge">aktuell</span> : null}
+                </td>
+                <td>{d.issuedOn ? formatDate(d.issuedOn) : "–"}</td>
+                <td>{d.validUntil ? formatDate(d.validUntil) : "–"}</td>
+                <td>{d.authority ?? "–"}</td>
+                <td>{d.note ?? ""}</td>
+                <td>
+                  {formatDate(d.recordedAt)} · {RESIDENCE_DOCUMENT_SOURCES.label[d.source]}
+                  {d.recordedBy ? ` · ${d.recordedBy}` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canWrite && file.case.state !== "closed" ? (
+        <Disclosure summary="Neuen Aufenthaltsstatus erfassen" formId={formIdFor("RECORD_RESIDENCE")}>
+          <IntentForm intent="RECORD_RESIDENCE" schema={OTHER_SCHEMAS.RECORD_RESIDENCE} label="Neuen Aufenthaltsstatus erfassen" submitLabel="Aufenthaltsstatus speichern">
+            {(f) => (
+              <>
+                <SelectField field={f.status} label="Aufenthaltsstatus" options={optionsOf(RESIDENCE_STATUSES)} required />
+                <TextField field={f.issuedOn} label="Ausgestellt am" type="date" />
+                <TextField field={f.validUntil} label="Gültig bis" type="date" hint="Leer lassen, wenn unbefristet. Beim Chancen-Aufenthaltsrecht gilt die Frist von 18 Monaten ab Ausstellung." />
+                <SelectField
+                  field={f.authorityPartnerId}
+                  label="Ausstellende Ausländerbehörde"
+                  options={authorities.map((a) => ({ value: String(a.id), label: a.name }))}
+                />
+                <TextareaField field={f.note} label="Notiz" rows={2} />
               </>
             )}
           </IntentForm>
