@@ -133,6 +133,25 @@ WHERE d.deadline_on IS NOT NULL
 
 ALTER TABLE follow_ups ADD COLUMN deadline_key text CHECK (deadline_key IS NULL OR length(deadline_key) BETWEEN 1 AND 200);
 CREATE UNIQUE INDEX follow_ups_deadline_key_idx ON follow_ups (case_id, deadline_key) WHERE deadline_key IS NOT NULL;
+
+-- Row-level security as for every case-bearing table (0014): the app role kim_app sees a client's
+-- documents only through a case it may see; the migrating role (the system) sees all. The history
+-- triggers keep derived state of one client (supersede, the copy in clients, the first row) and run with
+-- the owner's rights, so that an intake, whose case does not exist yet when the client row is written,
+-- still gets its first row and a consistent copy.
+ALTER TABLE residence_documents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE residence_documents FORCE ROW LEVEL SECURITY;
+CREATE POLICY system_all ON residence_documents TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY app_insert ON residence_documents FOR INSERT TO kim_app WITH CHECK (true);
+CREATE POLICY app_read ON residence_documents FOR SELECT TO kim_app
+  USING (EXISTS (SELECT 1 FROM cases c WHERE c.client_id = residence_documents.client_id));
+CREATE POLICY app_update ON residence_documents FOR UPDATE TO kim_app
+  USING (EXISTS (SELECT 1 FROM cases c WHERE c.client_id = residence_documents.client_id)) WITH CHECK (true);
+CREATE POLICY app_delete ON residence_documents FOR DELETE TO kim_app
+  USING (EXISTS (SELECT 1 FROM cases c WHERE c.client_id = residence_documents.client_id));
+ALTER FUNCTION residence_documents_before_insert() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION residence_documents_current() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION clients_residence_history() SECURITY DEFINER SET search_path = public, pg_temp;
 `.execute(db);
 }
 

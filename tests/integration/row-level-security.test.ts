@@ -33,7 +33,15 @@ const CASE_BEARING_TABLES = [
   "identity_steps",
   "organisation_transfers",
   "audit_log",
+  "residence_documents",
 ] as const;
+
+/**
+ * Tables with a case_id or client_id column that hold no case content: aggregates for the report (read
+ * through the owner's report views) and structural findings (no client). Any other such table must be in
+ * CASE_BEARING_TABLES: the test below fails for a new table that was forgotten.
+ */
+const CASE_KEYED_WITHOUT_CONTENT = ["report_cases", "report_case_intervals", "structural_findings"];
 
 /** Tables whose rows belong to one case through case_id. */
 const CASE_CONTENT_TABLES = ["case_events", "assessments", "goals", "contacts"] as const;
@@ -116,6 +124,19 @@ describe("row-level security is on", () => {
       await fresh.close();
     }
   }, 180_000);
+
+  test("every table keyed by case or client is either case-bearing (forced) or named as holding no content", async () => {
+    const { rows } = await sql<{ table_name: string }>`
+      SELECT DISTINCT table_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name IN ('case_id', 'client_id')
+        AND table_name IN (SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r')
+      ORDER BY table_name`.execute(db);
+    const keyed = rows.map((r) => r.table_name);
+    const unaccounted = keyed.filter(
+      (name) => !(CASE_BEARING_TABLES as readonly string[]).includes(name) && !CASE_KEYED_WITHOUT_CONTENT.includes(name),
+    );
+    expect(unaccounted).toEqual([]);
+  });
 
   test("requests run as kim_app: no superuser, no BYPASSRLS, owns no table; the system is the login role", async () => {
     const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean; owned: number }>`
