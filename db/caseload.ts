@@ -178,8 +178,8 @@ async function queryCaseloadPage(
   else if (query.followUp === "woche") {
     qb = qb.where(sql<SqlBool>`fu.due_on BETWEEN ${today}::date AND ${weekEnd}::date`);
   }
-  if (query.deadline === "4wochen") {
-    qb = qb.where(sql<SqlBool>`${nextDeadlineSql(hidden)} <= ${addDays(today, DEADLINE_FILTER_DAYS)}::date`);
+  if (query.deadline) {
+    qb = qb.where(sql<SqlBool>`${nextDeadlineSql(hidden)} <= ${addDays(today, DEADLINE_FILTER_DAYS[query.deadline])}::date`);
   }
   if (query.search) {
     const pattern = containsPattern(query.search);

@@ -21,8 +21,11 @@ export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
 export const FOLLOW_UP_FILTERS = ["heute", "ueberfaellig", "woche"] as const;
 export type FollowUpFilter = (typeof FOLLOW_UP_FILTERS)[number];
 
-/** Deadline filter: the case's next deadline (residence document, UMF's 18th birthday) lies within 4 weeks or has passed. */
-export const DEADLINE_FILTERS = ["4wochen"] as const;
+/**
+ * Deadline filter: the case's next deadline (residence document, UMF's 18th birthday) lies within 4 or
+ * 8 weeks (the reminder stages of workflows/residence-deadlines.ts) or has passed.
+ */
+export const DEADLINE_FILTERS = ["4wochen", "8wochen"] as const;
 export type DeadlineFilter = (typeof DEADLINE_FILTERS)[number];
 
 /** "keine": not (yet) assigned to a target group. */

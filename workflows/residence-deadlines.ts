@@ -20,8 +20,8 @@ export const REMINDER_STAGES = [
 ] as const;
 export type ReminderStage = (typeof REMINDER_STAGES)[number]["key"];
 
-/** How many days ahead the caseload filter "Frist in den nächsten 4 Wochen" looks. */
-export const DEADLINE_FILTER_DAYS = 28;
+/** How many days ahead the caseload filters "Frist in den nächsten 4 / 8 Wochen" look (keys of DEADLINE_FILTERS). */
+export const DEADLINE_FILTER_DAYS = { "4wochen": 28, "8wochen": 56 } as const;
 
 export interface Deadline {
   kind: DeadlineKind;

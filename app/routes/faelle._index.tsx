@@ -333,6 +333,7 @@ export default function CaseList() {
           <select id="filter-frist" name={CASELOAD_PARAMS.deadline} defaultValue={query.deadline ?? ""}>
             <option value="">alle</option>
             <option value="4wochen">Frist in den nächsten 4 Wochen</option>
+            <option value="8wochen">Frist in den nächsten 8 Wochen</option>
           </select>
         </div>
         <div className="field">

@@ -321,6 +321,7 @@ describe("caseload table: Nächste Frist", () => {
     const cm = { id: owner, role: "case_manager" as const, organisationId: a.cm.organisationId };
     const today = "2026-03-02";
     const soon = await openTestCase(t.db, cm, { residenceStatus: "duldung_60a" }, { residenceDocument: { issuedOn: null, validUntil: "2026-03-20" } });
+    const inSevenWeeks = await openTestCase(t.db, cm, { residenceStatus: "duldung_60a" }, { residenceDocument: { issuedOn: null, validUntil: "2026-04-20" } });
     const later = await openTestCase(t.db, cm, { residenceStatus: "duldung_60a" }, { residenceDocument: { issuedOn: null, validUntil: "2026-06-01" } });
     const passed = await openTestCase(t.db, cm, { residenceStatus: "aufenthaltsgestattung" }, { residenceDocument: { issuedOn: null, validUntil: "2026-02-01" } });
     const none = await openTestCase(t.db, cm, { residenceStatus: "ungeklaert" });
@@ -328,10 +329,13 @@ describe("caseload table: Nächste Frist", () => {
     expect(sorted.rows.map((r) => [r.id, r.nextDeadline])).toEqual([
       [passed.caseId, "2026-02-01"],
       [soon.caseId, "2026-03-20"],
+      [inSevenWeeks.caseId, "2026-04-20"],
       [later.caseId, "2026-06-01"],
       [none.caseId, null],
     ]);
     const filtered = await listCaseload(t.db, cm, { ...DEFAULT_CASELOAD_QUERY, sort: "frist", deadline: "4wochen" }, { today });
     expect(filtered.rows.map((r) => r.id)).toEqual([passed.caseId, soon.caseId]);
+    const eightWeeks = await listCaseload(t.db, cm, { ...DEFAULT_CASELOAD_QUERY, sort: "frist", deadline: "8wochen" }, { today });
+    expect(eightWeeks.rows.map((r) => r.id)).toEqual([passed.caseId, soon.caseId, inSevenWeeks.caseId]);
   });
 });
