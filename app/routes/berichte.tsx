@@ -3,7 +3,7 @@ import { type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { BarChartFigure, CHART_COLORS, type ChartRow } from "~/components/charts";
 import { FormErrors, SelectField, TextField } from "~/components/forms";
-import type { PublishedFigure, PublishedReport, ReportCell } from "~/db.server";
+import type { KeyFigure, PublishedFigure, PublishedReport, ReportCell } from "~/db.server";
 import { requirePermission } from "~/guards.server";
 import { PERIOD_TYPES, SPLIT_OPTIONS } from "~/reports/options";
 import type { ReportQuery } from "~/reports/query.server";
@@ -352,6 +352,35 @@ function Charts({ report, section }: { report: PublishedReport; section: string 
   }
 }
 
+const TREND_MARK = { up: "▲", down: "▼", same: "＝", none: "" } as const;
+
+/** "Auf einen Blick": the key figures as cards, first on the page and on the first printed page. */
+export function AtAGlance({ report }: { report: PublishedReport }) {
+  return (
+    <section className="report-glance card" aria-labelledby="glance-title">
+      <h2 id="glance-title">Auf einen Blick</h2>
+      <p className="muted">
+        {report.period.label} im Vergleich mit {report.previous.label}. Definitionen: in den Abschnitten unten.
+      </p>
+      <ul className="glance-grid">
+        {report.atAGlance.map((k: KeyFigure) => (
+          <li key={k.key} className="glance-item">
+            <span className="glance-label">{k.label}</span>
+            <span className="glance-value">
+              <CellText cell={k.value} />
+            </span>
+            <span className={`glance-trend glance-trend--${k.direction}`}>
+              {TREND_MARK[k.direction] ? <span aria-hidden="true">{TREND_MARK[k.direction]} </span> : null}
+              {k.trend}
+            </span>
+            {k.note ? <span className="glance-note">{k.note}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function ReportView({ report, search }: { report: PublishedReport; search: string }) {
   const filters = [
     `Zielgruppe: ${report.filterLabels.targetGroup ?? "alle"}`,
@@ -386,6 +415,7 @@ function ReportView({ report, search }: { report: PublishedReport; search: strin
           Drucken
         </button>
       </div>
+      <AtAGlance report={report} />
       {report.sections.map((s) => (
         <section key={s.key} className="report-section card" aria-labelledby={`section-${s.key}`}>
           <h2 id={`section-${s.key}`}>{s.title}</h2>

@@ -7,3 +7,5 @@ export { buildReport, listReportMunicipalities, listReportOrganisations } from "
 export type { RawReport, ReportGroup, ReportPeriod } from "./report";
 export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
 export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";
+export { KEY_FIGURES } from "./key-figures";
+export type { KeyFigure, TrendDirection } from "./key-figures";
