@@ -26,9 +26,14 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/huerden", label: "Strukturelle Hürden" },
     { to: "/zielgruppen", label: "Zielgruppen" },
     { to: "/partner", label: "Partner" },
-    { to: "/berichte", label: "Berichte" },
+    { to: "/berichte", label: "Berichte", end: true },
+    { to: "/berichte/beschluesse", label: "Beschlüsse" },
   ],
-  steering: [{ to: "/berichte", label: "Berichte" }],
+  steering: [
+    { to: "/berichte", label: "Berichte", end: true },
+    { to: "/berichte/ausgaben", label: "Berichtsstände" },
+    { to: "/berichte/beschluesse", label: "Beschlüsse" },
+  ],
   admin: [
     { to: "/admin/benutzer", label: "Benutzer" },
     { to: "/admin/organisationen", label: "Organisationen" },

@@ -9,6 +9,7 @@ import * as m0009 from "./0009-case-history";
 import * as m0010 from "./0010-operations";
 import * as m0011 from "./0011-audit-viewer";
 import * as m0013 from "./0013-report-organisation";
+import * as m0016 from "./0016-meeting";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0010-operations": m0010,
   "0011-audit-viewer": m0011,
   "0013-report-organisation": m0013,
+  "0016-meeting": m0016,
 };

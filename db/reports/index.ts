@@ -9,3 +9,5 @@ export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
 export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";
 export { KEY_FIGURES } from "./key-figures";
 export type { KeyFigure, TrendDirection } from "./key-figures";
+export { diffReports, findReportEdition, freezeReportEdition, listReportEditions, readReportEditionFile } from "./editions";
+export type { FigureDifference } from "./editions";
