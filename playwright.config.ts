@@ -48,7 +48,8 @@ export default defineConfig({
     command: "node tests/e2e/serve-with-log.mjs",
     url: `${BASE_URL}/anmelden`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // the first start loads the demo data; on a loaded 2-core machine it took 124 s (2 December 2026)
+    timeout: 240_000,
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stdout: "ignore",
     stderr: "pipe",

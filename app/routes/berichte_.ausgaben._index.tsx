@@ -23,13 +23,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "freeze:report:any");
-  const submission = parseWithZod(await request.formData(), { schema: FreezeSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 422 });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: FreezeSchema });
+  // the report's selection, kept for the next try (the form shows it as a hidden field)
+  const posted = formData.get("bericht");
+  const bericht = typeof posted === "string" && posted.length <= 1000 ? posted : "";
+  if (submission.status !== "success") return data({ result: submission.reply(), bericht }, { status: 422 });
   const result = await freezeEdition(context.db, user, { query: submission.value.bericht, meetingOn: submission.value.sitzung });
   if (!result.ok) {
     const reply =
       "field" in result ? submission.reply({ fieldErrors: { sitzung: [result.message] } }) : submission.reply({ formErrors: [result.message] });
-    return data({ result: reply }, { status: result.status });
+    return data({ result: reply, bericht }, { status: result.status });
   }
   return redirect(`/berichte/ausgaben/${result.id}`);
 }
@@ -49,7 +53,7 @@ export default function Editions() {
         Für jede Sitzung der Lenkungsgruppe festgeschriebene Berichte: genau so, wie sie in der Sitzung vorlagen, mit
         Prüfsumme (SHA-256). Beim Öffnen sehen Sie, wo sich die Zahlen seitdem geändert haben.
       </p>
-      {canFreeze && (bericht || actionData) ? <FreezeForm bericht={bericht ?? ""} lastResult={actionData?.result} /> : null}
+      {canFreeze && (bericht || actionData) ? <FreezeForm bericht={actionData?.bericht ?? bericht ?? ""} lastResult={actionData?.result} /> : null}
       {editions.length === 0 ? (
         <p>Noch kein Berichtsstand festgeschrieben.</p>
       ) : (
