@@ -57,9 +57,9 @@ test.describe("Sitzung der Lenkungsgruppe", () => {
     await page.goto("/berichte/beschluesse");
     await page.getByLabel("Strukturelle Hürde (für die Lenkungsgruppe vorgemerkt)").selectOption({ label: title });
     await page.getByLabel("Datum des Beschlusses").fill("2026-12-17");
-    await page.getByRole("textbox", { name: "Beschluss" }).fill("Runder Tisch mit der Wohnungsbaugesellschaft einberufen.");
+    await page.getByRole("textbox", { name: "Beschluss", exact: true }).fill("Runder Tisch mit der Wohnungsbaugesellschaft einberufen.");
     await page.getByLabel("Zuständig (Stelle oder Gremium)").fill("Sozialdezernat");
-    await page.getByLabel("Frist").fill("2027-03-31");
+    await page.getByLabel("Frist", { exact: true }).fill("2027-03-31");
     await page.getByRole("button", { name: "Beschluss speichern" }).click();
     await expect(page.getByRole("status")).toHaveText("Der Beschluss ist erfasst.");
     await expect(page.getByRole("row", { name: new RegExp(title) })).toContainText("Sozialdezernat");
