@@ -59,7 +59,7 @@ test.describe("Sitzung der Lenkungsgruppe", () => {
     await page.getByLabel("Datum des Beschlusses").fill("2026-12-17");
     await page.getByRole("textbox", { name: "Beschluss", exact: true }).fill("Runder Tisch mit der Wohnungsbaugesellschaft einberufen.");
     await page.getByLabel("Zuständig (Stelle oder Gremium)").fill("Sozialdezernat");
-    await page.getByLabel("Frist", { exact: true }).fill("2027-03-31");
+    await page.locator("#decision-new-dueOn").fill("2027-03-31");
     await page.getByRole("button", { name: "Beschluss speichern" }).click();
     await expect(page.getByRole("status")).toHaveText("Der Beschluss ist erfasst.");
     await expect(page.getByRole("row", { name: new RegExp(title) })).toContainText("Sozialdezernat");
