@@ -31,3 +31,4 @@ export * from "../db/subject-access";
 export * from "../db/health";
 export * from "../db/audit-log";
 export * from "../db/organisations";
+export * from "../db/decisions";

@@ -48,6 +48,7 @@ export const ROUTE_PARAM_KINDS: Record<string, (value: string) => boolean> = {
   userId: (v) => UUID.test(v),
   findingId: (v) => UUID.test(v),
   partnerId: (v) => v === "neu" || (/^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4),
+  editionId: (v) => /^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4,
 };
 
 // Every C0 control, DEL and the C1 controls; in free text, tab, line feed and carriage return are fine.

@@ -27,9 +27,14 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/zielgruppen", label: "Zielgruppen" },
     { to: "/partner", label: "Partner" },
     { to: "/vorlagen", label: "Vorlagen" },
-    { to: "/berichte", label: "Berichte" },
+    { to: "/berichte", label: "Berichte", end: true },
+    { to: "/berichte/beschluesse", label: "Beschlüsse" },
   ],
-  steering: [{ to: "/berichte", label: "Berichte" }],
+  steering: [
+    { to: "/berichte", label: "Berichte", end: true },
+    { to: "/berichte/ausgaben", label: "Berichtsstände" },
+    { to: "/berichte/beschluesse", label: "Beschlüsse" },
+  ],
   admin: [
     { to: "/admin/benutzer", label: "Benutzer" },
     { to: "/admin/organisationen", label: "Organisationen" },

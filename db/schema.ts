@@ -8,6 +8,7 @@ import type {
   ConsentGiver,
   ContactType,
   CoordinationAccess,
+  DecisionStatus,
   FindingPriority,
   FindingStatus,
   Gender,
@@ -347,6 +348,39 @@ export interface StructuralFindingsTable {
   updated_at: GeneratedTimestamp;
 }
 
+/** A published (suppressed) report frozen for a meeting (migration 0016): append-only. */
+export interface ReportEditionsTable {
+  id: Generated<number>;
+  meeting_on: DateString;
+  period_from: DateString;
+  period_to: DateString;
+  /** The report's normalised search string (period, filters, split). */
+  query: string;
+  /** Canonical JSON of the published report, the page is drawn from it. */
+  content: string;
+  /** SHA-256 (hex) of `content`. */
+  content_hash: string;
+  csv: string;
+  xlsx: Uint8Array;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** A decision of the Lenkungsgruppe on a structural finding and its follow-up (migration 0016). */
+export interface FindingDecisionsTable {
+  id: Generated<number>;
+  finding_id: string;
+  decided_on: DateString;
+  decision: string;
+  responsible_body: string;
+  due_on: DateString;
+  status: ColumnType<DecisionStatus, DecisionStatus | undefined, DecisionStatus>;
+  recorded_by: string;
+  recorded_at: GeneratedTimestamp;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
 /** A transfer of a case to another organisation with its basis (migration 0007). */
 export interface OrganisationTransfersTable {
   id: Generated<number>;
@@ -409,6 +443,8 @@ export interface Database {
   residence_documents: ResidenceDocumentsTable;
   identity_steps: IdentityStepsTable;
   structural_findings: StructuralFindingsTable;
+  report_editions: ReportEditionsTable;
+  finding_decisions: FindingDecisionsTable;
   audit_log: AuditLogTable;
   organisation_transfers: OrganisationTransfersTable;
   report_cases: ReportCasesTable;

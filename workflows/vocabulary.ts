@@ -210,6 +210,15 @@ export const FINDING_STATUSES = labels({
 });
 export type FindingStatus = (typeof FINDING_STATUSES.values)[number];
 
+/** Follow-up of a decision of the Lenkungsgruppe on a structural finding (finding_decisions.status). */
+export const DECISION_STATUSES = labels({
+  offen: "offen",
+  in_umsetzung: "in Umsetzung",
+  umgesetzt: "umgesetzt",
+  verworfen: "verworfen",
+});
+export type DecisionStatus = (typeof DECISION_STATUSES.values)[number];
+
 export const FINDING_PRIORITIES = labels({
   niedrig: "niedrig",
   mittel: "mittel",

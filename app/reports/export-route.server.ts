@@ -1,7 +1,7 @@
 // The loader of both export routes: same parameters and permission as the page, audited, no caching.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { writeAudit } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { readReportEditionFile, writeAudit } from "~/db.server";
+import { notFound, requirePermission } from "~/guards.server";
 import { exportFileName, reportToCsv, reportToXlsx } from "./export.server";
 import { loadReport } from "./report.server";
 
@@ -45,6 +45,29 @@ export async function exportReport({ request, context }: LoaderFunctionArgs, for
     headers: {
       "Content-Type": CONTENT_TYPES[format],
       "Content-Disposition": `attachment; filename="${exportFileName(report, format)}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
+/** A frozen edition's download: the stored bytes as they are (audited like every export). */
+export async function exportEdition({ request, context, params }: LoaderFunctionArgs, format: "csv" | "xlsx"): Promise<Response> {
+  const user = await requirePermission(request, context, "read:report:aggregate");
+  const id = Number(params.editionId);
+  const file = await readReportEditionFile(context.db, id, format);
+  if (!file) notFound();
+  await writeAudit(context.db, {
+    actorId: user.id,
+    actorRole: user.role,
+    action: `export.${format}`,
+    objectType: "report_edition",
+    objectId: String(id),
+    outcome: "allowed",
+  });
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": CONTENT_TYPES[format],
+      "Content-Disposition": `attachment; filename="${file.fileName}"`,
       "Cache-Control": "no-store",
     },
   });

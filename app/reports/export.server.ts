@@ -148,11 +148,59 @@ function setCell(cell: ExcelJS.Cell, v: ExportValue | string | null) {
   }
 }
 
-/** One worksheet: the header block, then the figures with numbers as numbers (suppressed cells as text). */
+const GLANCE_HEADER = ["Kennzahl", "Wert", "Vorperiode", "Entwicklung", "Hinweis", "Definition"];
+
+/** "Auf einen Blick" as rows: the key figures with previous period and trend in words. */
+export function glanceRows(report: PublishedReport) {
+  return report.atAGlance.map((k) => {
+    const format = valueFormat(k.kind, k.percent);
+    return {
+      label: k.label,
+      value: exportValue(k.value, format),
+      previous: exportValue(k.previous, format),
+      trend: k.trend,
+      note: k.note ?? "",
+      definition: k.definition,
+    };
+  });
+}
+
+/** The first worksheet: period, filters and the key figures. */
+function addGlanceSheet(workbook: ExcelJS.Workbook, report: PublishedReport) {
+  const sheet = workbook.addWorksheet("Auf einen Blick");
+  sheet.columns = [{ width: 40 }, { width: 14 }, { width: 14 }, { width: 44 }, { width: 40 }, { width: 90 }];
+  const title = sheet.addRow([]);
+  setCell(title.getCell(1), "Auf einen Blick");
+  title.font = { bold: true, size: 14 };
+  for (const [key, value] of exportMetadata(report)) {
+    const row = sheet.addRow([]);
+    setCell(row.getCell(1), key);
+    setCell(row.getCell(2), value);
+    row.getCell(1).font = { bold: true };
+  }
+  sheet.addRow([]);
+  sheet.addRow(GLANCE_HEADER).font = { bold: true };
+  for (const r of glanceRows(report)) {
+    const row = sheet.addRow([]);
+    setCell(row.getCell(1), r.label);
+    setCell(row.getCell(2), r.value);
+    setCell(row.getCell(3), r.previous);
+    setCell(row.getCell(4), r.trend);
+    setCell(row.getCell(5), r.note);
+    setCell(row.getCell(6), r.definition);
+  }
+}
+
+/**
+ * Two worksheets: "Auf einen Blick", then the header block and the figures with numbers as numbers
+ * (suppressed cells as text). Deterministic for the same report: the workbook's dates are the report's.
+ */
 export async function reportToXlsx(report: PublishedReport): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "KIM Fallmanagement";
   workbook.created = new Date(report.generatedAt);
+  workbook.modified = new Date(report.generatedAt);
+  addGlanceSheet(workbook, report);
   const sheet = workbook.addWorksheet("Auswertung");
   sheet.columns = [
     { width: 22 },

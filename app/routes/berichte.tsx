@@ -1,24 +1,30 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { BarChartFigure, CHART_COLORS, type ChartRow } from "~/components/charts";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { FormErrors, SelectField, TextField } from "~/components/forms";
-import type { PublishedFigure, PublishedReport, ReportCell } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { DecisionTable, type DecisionItem } from "~/components/decision-list";
+import { FreezeForm } from "~/components/freeze-form";
+import { ReportView } from "~/components/report-view";
+import { listDecisions } from "~/db.server";
+import { can, requirePermission } from "~/guards.server";
 import { PERIOD_TYPES, SPLIT_OPTIONS } from "~/reports/options";
 import type { ReportQuery } from "~/reports/query.server";
 import { loadReport } from "~/reports/report.server";
 import { hasPermission } from "../../workflows/permissions";
+import { berlinToday } from "../../db/reports/period";
 import { REFERRAL_SOURCES, TARGET_GROUPS } from "../../workflows/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Berichte für die Lenkungsgruppe – KIM Fallmanagement" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "read:report:aggregate");
-  const result = await loadReport(context.db, user, new URL(request.url).searchParams);
+  const [result, decisions] = await Promise.all([
+    loadReport(context.db, user, new URL(request.url).searchParams),
+    listDecisions(context.db, { openOnly: true }),
+  ]);
   if (!result.ok) {
     return data(
-      { lastResult: result.submission.reply(), report: null,
+      { lastResult: result.submission.reply(), canFreeze: false, decisions: [], today: berlinToday(), report: null,
         search: null,
         query: null,
         municipalities: result.municipalities,
@@ -30,6 +36,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   return {
     lastResult: null,
+    canFreeze: can(user, "freeze:report:any"),
+    decisions,
+    today: berlinToday(),
     report: result.report,
     search: result.request.search,
     query: result.request.query,
@@ -135,281 +144,44 @@ function FilterForm() {
   );
 }
 
-const dateTime = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
-const germanDate = (d: string) => d.split("-").reverse().join(".");
-
-/** What a figure's value rests on, in words: "6 von 8", "n = 6", "621 Falltage in 90 Tagen". */
-function basisOf(f: PublishedFigure, c: ReportCell): string {
-  switch (f.kind) {
-    case "share":
-      return c.numerator && c.denominator ? `${c.numerator.display} von ${c.denominator.display}` : "";
-    case "median":
-      return c.denominator ? `n = ${c.denominator.display}` : "";
-    case "average":
-      return c.numerator && c.denominator ? `${c.numerator.display} Falltage in ${c.denominator.display} Tagen` : "";
-    case "ratio":
-      return c.numerator && c.denominator ? `${c.numerator.display} ÷ ${c.denominator.display}` : "";
-    default:
-      return "";
-  }
-}
-
-function CellText({ cell }: { cell: ReportCell }) {
-  if (cell.status === "small") return <abbr title="weniger als 5 – aus Datenschutzgründen nicht genau angegeben">{cell.display}</abbr>;
-  if (cell.status === "hidden" || cell.status === "na") return <span className="report-muted">{cell.display}</span>;
-  return <>{cell.display}</>;
-}
-
-function FigureTable({ report, figures, caption }: { report: PublishedReport; figures: PublishedFigure[]; caption: string }) {
-  const split = report.groups.length > 0;
+/** The decisions still open (offen, in Umsetzung), due ones marked: what the next meeting follows up. */
+function OpenDecisions({ decisions, today }: { decisions: DecisionItem[]; today: string }) {
+  const due = decisions.filter((d) => d.due_on <= today).length;
   return (
-    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table className="data report-table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Kennzahl und Definition</th>
-            <th scope="col" className="num">
-              {report.period.label}
-            </th>
-            <th scope="col">Grundlage</th>
-            <th scope="col" className="num">
-              Vorperiode ({report.previous.label})
-            </th>
-            {split
-              ? report.groups.map((g) => (
-                  <th key={g.key} scope="col" className="num">
-                    {g.label}
-                  </th>
-                ))
-              : null}
-          </tr>
-        </thead>
-        <tbody>
-          {figures.map((f) => (
-            <tr key={f.key}>
-              <th scope="row">
-                <span className="report-label">{f.label}</span>
-                <span className="report-definition">{f.definition}</span>
-              </th>
-              <td className="num report-value">
-                <CellText cell={f.total} />
-              </td>
-              <td className="report-basis">{basisOf(f, f.total)}</td>
-              <td className="num">
-                <CellText cell={f.previous} />
-              </td>
-              {split
-                ? report.groups.map((g) => {
-                    const cell = f.groups[g.key];
-                    return (
-                      <td key={g.key} className="num">
-                        {cell ? <CellText cell={cell} /> : <span className="report-muted">–</span>}
-                      </td>
-                    );
-                  })
-                : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function figureOf(report: PublishedReport, key: string): PublishedFigure {
-  for (const s of report.sections) {
-    const f = s.figures.find((x) => x.key === key);
-    if (f) return f;
-  }
-  throw new Error(`figure ${key} missing`);
-}
-
-const countPart = (c: ReportCell) => ({ value: c.numerator?.value ?? null, display: c.numerator?.display ?? "–" });
-const valueOf = (c: ReportCell) => ({ value: c.value, display: c.display });
-
-function compareRows(
-  report: PublishedReport,
-  items: { key: string; label: string; pick: (c: ReportCell) => { value: number | null; display: string } }[],
-): ChartRow[] {
-  return items.map((i) => {
-    const f = figureOf(report, i.key);
-    return { label: i.label, values: { current: i.pick(f.total), previous: i.pick(f.previous) } };
-  });
-}
-
-function groupRows(report: PublishedReport, key: string): ChartRow[] {
-  const f = figureOf(report, key);
-  return report.groups
-    .filter((g) => f.groups[g.key])
-    .map((g) => ({ label: g.label, values: { current: valueOf(f.groups[g.key] as ReportCell) } }));
-}
-
-function Charts({ report, section }: { report: PublishedReport; section: string }) {
-  const both = [
-    { key: "current", name: report.period.label, color: CHART_COLORS.current },
-    { key: "previous", name: `Vorperiode: ${report.previous.label}`, color: CHART_COLORS.previous },
-  ];
-  const one = [{ key: "current", name: report.period.label, color: CHART_COLORS.current }];
-  const split = report.groups.length > 0;
-  const note = report.suppressed ? "Werte unter 5 und nicht ausgewiesene Anteile werden ohne Balken gezeigt." : undefined;
-  switch (section) {
-    case "reach":
-      return (
+    <section className="card report-decisions" aria-labelledby="open-decisions-title">
+      <h2 id="open-decisions-title">Offene Beschlüsse der Lenkungsgruppe</h2>
+      {decisions.length === 0 ? (
+        <p>Keine offenen Beschlüsse.</p>
+      ) : (
         <>
-          <BarChartFigure
-            id="chart-intake"
-            title="Zugangsentscheidungen der eröffneten Fälle"
-            unit="count"
-            series={both}
-            note={note}
-            rows={compareRows(report, [
-              { key: "reach.accepted", label: "in Zielgruppe aufgenommen", pick: countPart },
-              { key: "reach.not_eligible", label: "nicht zuständig", pick: countPart },
-              { key: "reach.not_target_group", label: "keine Zielgruppe", pick: countPart },
-              { key: "reach.undecided", label: "ohne Zugangsentscheidung", pick: valueOf },
-            ])}
-          />
-          {split ? (
-            <BarChartFigure
-              id="chart-opened"
-              title={`Eröffnete Fälle nach ${report.splitLabel}`}
-              unit="count"
-              series={one}
-              note={note}
-              rows={groupRows(report, "reach.opened")}
-            />
-          ) : null}
+          <p>
+            {decisions.length} offen, davon {due} fällig (Frist bis heute). Alle Beschlüsse:{" "}
+            <Link to="/berichte/beschluesse">Beschlüsse der Lenkungsgruppe</Link>.
+          </p>
+          <DecisionTable decisions={decisions} today={today} caption="Offene Beschlüsse der Lenkungsgruppe" />
         </>
-      );
-    case "caseload": {
-      const standard = figureOf(report, "caseload.standard").total.value;
-      return (
-        <BarChartFigure
-          id="chart-caseload"
-          title={split ? `Offene Fälle je Vollzeitstelle nach ${report.splitLabel}` : "Offene Fälle je Vollzeitstelle"}
-          unit="decimal"
-          series={split ? one : both}
-          note={note}
-          reference={standard !== null ? { value: standard, label: `Standard ${standard}` } : null}
-          rows={
-            split
-              ? groupRows(report, "caseload.per_fte")
-              : compareRows(report, [{ key: "caseload.per_fte", label: "Durchschnitt", pick: valueOf }])
-          }
-        />
-      );
-    }
-    case "outcomes":
-      return (
-        <>
-          <BarChartFigure
-            id="chart-closures"
-            title="Abschlüsse nach Abschlussgrund"
-            unit="count"
-            series={both}
-            note={note}
-            rows={report.sections
-              .flatMap((s) => s.figures)
-              .filter((f) => f.key.startsWith("outcomes.closed."))
-              .map((f) => ({
-                label: f.label.replace(/^Abschlussgrund /, ""),
-                values: { current: countPart(f.total), previous: countPart(f.previous) },
-              }))}
-          />
-          <BarChartFigure
-            id="chart-goals"
-            title="Zielerreichungsquote nach Bedarfsfeld"
-            unit="percent"
-            series={both}
-            note={note}
-            rows={report.sections
-              .flatMap((s) => s.figures)
-              .filter((f) => f.key.startsWith("outcomes.goals_reached."))
-              .map((f) => ({
-                label: f.label.replace(/^Zielerreichung im Bedarfsfeld /, ""),
-                values: { current: valueOf(f.total), previous: valueOf(f.previous) },
-              }))}
-          />
-        </>
-      );
-    case "findings":
-      return (
-        <BarChartFigure
-          id="chart-findings"
-          title="Strukturelle Hürden nach Status"
-          unit="count"
-          series={both}
-          note={note}
-          rows={report.sections
-            .flatMap((s) => s.figures)
-            .filter((f) => f.key.startsWith("findings.status."))
-            .map((f) => ({
-              label: f.label.replace(/^Status /, ""),
-              values: { current: valueOf(f.total), previous: valueOf(f.previous) },
-            }))}
-        />
-      );
-    default:
-      return null;
-  }
-}
-
-function ReportView({ report, search }: { report: PublishedReport; search: string }) {
-  const filters = [
-    `Zielgruppe: ${report.filterLabels.targetGroup ?? "alle"}`,
-    `Kommune: ${report.filterLabels.municipality ?? "alle"}`,
-    `Zugangsweg: ${report.filterLabels.referralSource ?? "alle"}`,
-    `Träger: ${report.filterLabels.organisation ?? "alle"}`,
-  ].join(" · ");
-  return (
-    <>
-      <div className="report-summary">
-        <p>
-          Zeitraum: <strong>{report.period.label}</strong> ({germanDate(report.period.from)} – {germanDate(report.period.to)}) ·
-          Vergleich mit: {report.previous.label} ({germanDate(report.previous.from)} – {germanDate(report.previous.to)})
-        </p>
-        <p>
-          {filters} · Aufteilung: {report.splitLabel}
-        </p>
-        <p className="muted">
-          Erstellt am {dateTime.format(new Date(report.generatedAt))} Uhr, mit allen bis dahin erfassten Daten.
-        </p>
-        {report.organisationNote ? <p className="muted">{report.organisationNote}</p> : null}
-        {report.suppressionNote ? <p className="report-privacy">{report.suppressionNote}</p> : null}
-      </div>
-      <div className="button-row no-print">
-        <a className="button button--secondary" href={`/berichte/export.csv?${search}`} download>
-          Als CSV herunterladen
-        </a>
-        <a className="button button--secondary" href={`/berichte/export.xlsx?${search}`} download>
-          Als Excel-Datei (XLSX) herunterladen
-        </a>
-        <button type="button" className="button button--secondary" onClick={() => window.print()}>
-          Drucken
-        </button>
-      </div>
-      {report.sections.map((s) => (
-        <section key={s.key} className="report-section card" aria-labelledby={`section-${s.key}`}>
-          <h2 id={`section-${s.key}`}>{s.title}</h2>
-          <div className="report-charts">
-            <Charts report={report} section={s.key} />
-          </div>
-          <FigureTable report={report} figures={s.figures} caption={`${s.title}: Kennzahlen`} />
-        </section>
-      ))}
-    </>
+      )}
+    </section>
   );
 }
 
 export default function Reports() {
-  const { report, search, anonymisedExport } = useLoaderData<typeof loader>();
+  const { report, search, anonymisedExport, canFreeze, decisions, today } = useLoaderData<typeof loader>();
   return (
     <div className="report">
       <h1>Berichte für die Lenkungsgruppe</h1>
+      <p className="no-print">
+        <Link to="/berichte/ausgaben">Festgeschriebene Berichtsstände</Link> · <Link to="/berichte/beschluesse">Beschlüsse der Lenkungsgruppe</Link>
+      </p>
       <FilterForm />
+      {report && search && canFreeze ? <FreezeForm bericht={search} /> : null}
       {report && search ? (
-        <ReportView report={report} search={search} />
+        <ReportView
+          report={report}
+          downloads={{ csv: `/berichte/export.csv?${search}`, xlsx: `/berichte/export.xlsx?${search}` }}
+        >
+          <OpenDecisions decisions={decisions} today={today} />
+        </ReportView>
       ) : (
         <p className="form-error" role="alert">
           Bitte korrigieren Sie die markierten Angaben. Der Bericht wird angezeigt, sobald die Auswahl gültig ist.

@@ -11,6 +11,7 @@ import * as m0011 from "./0011-audit-viewer";
 import * as m0013 from "./0013-report-organisation";
 import * as m0014 from "./0014-row-level-security";
 import * as m0015 from "./0015-residence-documents";
+import * as m0016 from "./0016-meeting";
 import * as m0017 from "./0017-document-templates";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   "0013-report-organisation": m0013,
   "0014-row-level-security": m0014,
   "0015-residence-documents": m0015,
+  "0016-meeting": m0016,
   "0017-document-templates": m0017,
 };

@@ -105,6 +105,14 @@ export const FIGURES: readonly FigureDefinition[] = [
       "Zähler: im Zeitraum eröffnete Fälle, für die ein Erstkontakt dokumentiert ist (Stand: Abruf). Nenner: im Zeitraum eröffnete Fälle.",
   },
   {
+    key: "reach.first_contact_14d",
+    section: "reach",
+    kind: "share",
+    label: "Anteil mit Erstkontakt innerhalb von 14 Tagen",
+    definition:
+      "Zähler: im Zeitraum eröffnete Fälle mit dokumentiertem Erstkontakt höchstens 14 Kalendertage nach der Eröffnung (Stand: Abruf). Nenner: im Zeitraum eröffnete Fälle.",
+  },
+  {
     key: "reach.days_to_first_contact",
     section: "reach",
     kind: "median",
@@ -400,6 +408,16 @@ export const FIGURES: readonly FigureDefinition[] = [
     }),
   ),
   {
+    key: "findings.open",
+    section: "findings",
+    kind: "count",
+    splits: FINDING_SPLITS,
+    ignoresReferralSource: true,
+    label: "Offene strukturelle Hürden",
+    definition:
+      "Im Zeitraum gemeldete strukturelle Hürden, die (Stand: Abruf) weder erledigt noch verworfen sind (gemeldet, in Prüfung oder für die Lenkungsgruppe vorgemerkt).",
+  },
+  {
     key: "findings.affected_cases",
     section: "findings",
     kind: "count",
@@ -434,3 +452,6 @@ export const SPLIT_LABELS: Record<SplitDimension, string> = {
 /** What the organisation (Träger) of a case means in the report: printed with the page and both exports. */
 export const ORGANISATION_NOTE =
   "Träger: der Träger, zu dem der Fall beim Abruf gehört (der Träger seiner zuständigen Casemanager*in; ein Zugang ohne Casemanager*in gehört zum aufnehmenden Träger). Wechselt ein Fall den Träger, zählt er mit allen Zahlen, auch mit seinen früheren offenen Tagen, beim neuen Träger. Strukturelle Hürden sind keinem Träger zugeordnet.";
+
+/** The statuses of a finding that still waits for something (figure findings.open). */
+export const OPEN_FINDING_STATUSES: readonly FindingStatus[] = ["gemeldet", "in_pruefung", "fuer_lenkungsgruppe"];

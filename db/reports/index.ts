@@ -9,3 +9,7 @@ export { DISPLAY as REPORT_DISPLAY, publishReport } from "./suppress";
 export type { Cell as ReportCell, CellStatus as ReportCellStatus, PublishedFigure, PublishedReport } from "./suppress";
 export { ANONYMISED_COLUMNS, ANONYMISED_SCHEMA_VERSION, K_ANONYMITY, buildAnonymisedExport } from "./anonymised";
 export type { AnonymisedExport, AnonymisedRow } from "./anonymised";
+export { KEY_FIGURES } from "./key-figures";
+export type { KeyFigure, TrendDirection } from "./key-figures";
+export { diffReports, findReportEdition, freezeReportEdition, listReportEditions, readReportEditionFile } from "./editions";
+export type { FigureDifference } from "./editions";

@@ -116,6 +116,8 @@ function groupColumn(key: RawBuilder<string> | null) {
 export interface ReachRow {
   opened: number;
   with_first_contact: number;
+  /** with a first contact at most 14 calendar days after the opening */
+  with_first_contact_14d: number;
   median_days_to_first_contact: number | null;
   accepted: number;
   not_eligible: number;
@@ -131,6 +133,7 @@ export async function queryReach(db: Kysely<Database>, filter: ReportFilter, spl
       groupColumn(key),
       count().as("opened"),
       count(sql`first_contact_at IS NOT NULL`).as("with_first_contact"),
+      count(sql`days_to_first_contact <= 14`).as("with_first_contact_14d"),
       median("days_to_first_contact").as("median_days_to_first_contact"),
       count(sql`intake_decision = 'aufgenommen'`).as("accepted"),
       count(sql`intake_decision = 'nicht_zustaendig'`).as("not_eligible"),

@@ -4,7 +4,7 @@
 import type { Kysely } from "kysely";
 import { REFERRAL_SOURCES, TARGET_GROUPS } from "../../workflows/vocabulary";
 import type { Database } from "../schema";
-import { FIGURES, type FigureDefinition, figureSupportsSplit } from "./definitions";
+import { FIGURES, type FigureDefinition, OPEN_FINDING_STATUSES, figureSupportsSplit } from "./definitions";
 import {
   type Period,
   type ReportFilter,
@@ -200,6 +200,8 @@ function cellOf(figure: FigureDefinition, d: PeriodData, allStaff: Staff, grp: s
           return count(opened);
         case "first_contact":
           return share(Number(r?.with_first_contact ?? 0), opened);
+        case "first_contact_14d":
+          return share(Number(r?.with_first_contact_14d ?? 0), opened);
         case "days_to_first_contact":
           return medianCell(r?.median_days_to_first_contact, Number(r?.with_first_contact ?? 0));
         case "accepted":
@@ -303,6 +305,7 @@ function cellOf(figure: FigureDefinition, d: PeriodData, allStaff: Staff, grp: s
       const f = d.findings.get(grp);
       if (name === "reported") return count(f?.reported);
       if (name === "affected_cases") return count(f?.affected_cases);
+      if (name === "open") return count(OPEN_FINDING_STATUSES.reduce((sum, st) => sum + (f?.statuses[st] ?? 0), 0));
       if (name === "status" && detail) return count(f?.statuses[detail]);
       break;
     }

@@ -3,6 +3,7 @@
 // whose basis is under 5 are hidden – the exact numbers are dropped, not just not shown. The page, the
 // loader data and both exports read only the published report. Coordinators get it unsuppressed.
 import { FIGURES, type FigureKind, REPORT_SECTIONS, type ReportSection, SPLIT_LABELS, SUPPRESSION_NOTE, ORGANISATION_NOTE } from "./definitions";
+import { type KeyFigure, keyFiguresOf } from "./key-figures";
 import type { RawCell, RawReport, ReportGroup, ReportPeriod } from "./report";
 import type { ReportFilter, SplitDimension } from "./period";
 
@@ -55,6 +56,8 @@ export interface PublishedReport {
   previous: ReportPeriod;
   groups: ReportGroup[];
   sections: { key: ReportSection; title: string; figures: PublishedFigure[] }[];
+  /** "Auf einen Blick": the key figures with previous period and trend, read from the sections. */
+  atAGlance: KeyFigure[];
   asOf: string;
   generatedAt: string;
 }
@@ -206,6 +209,7 @@ export function publishReport(raw: RawReport, options: { suppress: boolean }): P
     previous: raw.previous,
     groups: raw.groups,
     sections,
+    atAGlance: keyFiguresOf(new Map(sections.flatMap((s) => s.figures).map((f) => [f.key, f]))),
     asOf: raw.asOf,
     generatedAt: raw.generatedAt,
   };

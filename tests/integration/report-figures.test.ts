@@ -47,6 +47,8 @@ describe("totals, Q1 2025 against Q4 2024", () => {
   const expected: Record<string, [RawCell, RawCell]> = {
     "reach.opened": [{ value: 8 }, { value: 2 }],
     "reach.first_contact": [share(6, 8), share(2, 2)],
+    // Within 14 days: all with first contact but C5 (20 days) = 5 of 8; Q4: C7 (1) and C10 (0).
+    "reach.first_contact_14d": [share(5, 8), share(2, 2)],
     "reach.days_to_first_contact": [
       { value: 2, denominator: 6 },
       { value: 0.5, denominator: 2 },
@@ -149,6 +151,8 @@ describe("totals, Q1 2025 against Q4 2024", () => {
     "outcomes.residence_secured.niederlassungserlaubnis": [{ value: 0 }, { value: 0 }],
     "outcomes.deadlines_due": [{ value: 0 }, { value: 0 }],
     "outcomes.deadlines_missed": [{ value: null, numerator: 0, denominator: 0 }, { value: null, numerator: 0, denominator: 0 }],
+    // Open (not erledigt, not verworfen): F1 and F2 in Q1, F4 in Q4.
+    "findings.open": [{ value: 2 }, { value: 1 }],
   };
 
   test("every figure has an expected value here", () => {
