@@ -27,6 +27,15 @@ export const SUBJECT_ACCESS_LABELS: Record<string, string> = {
   person: "Angaben zur Person",
   faelle: "Fälle",
   einwilligungen: "Einwilligungen",
+  aufenthaltsstatus_verlauf: "Aufenthaltsstatus (Verlauf der Dokumente)",
+  ausgestellt_am: "Ausgestellt am",
+  gueltig_bis: "Gültig bis (Dokument)",
+  frist: "Frist",
+  auslaenderbehoerde: "Ausstellende Ausländerbehörde",
+  notiz: "Notiz zum Dokument",
+  erfasst_am: "Erfasst am (Dokument)",
+  herkunft: "Herkunft des Eintrags",
+  aktuell: "Aktueller Status",
   datenweitergaben: "Datenweitergaben",
   zugriffe: "Zugriffe auf die Daten",
   aktenzeichen: "Aktenzeichen",
@@ -113,7 +122,7 @@ export const SUBJECT_ACCESS_LABELS: Record<string, string> = {
 /** Per-case lists, in the order the document shows them. */
 export const CASE_LISTS = ["verlauf", "kontakte", "bedarfe", "ziele", "vermittlungen", "identitaetsklaerung", "wiedervorlagen"] as const;
 /** Lists about the person as a whole. */
-export const PERSON_LISTS = ["einwilligungen", "datenweitergaben", "zugriffe"] as const;
+export const PERSON_LISTS = ["aufenthaltsstatus_verlauf", "einwilligungen", "datenweitergaben", "zugriffe"] as const;
 
 const CODE_LABELS: Record<string, Record<string, string>> = {
   gender: GENDERS.label,
@@ -218,6 +227,7 @@ export function buildSubjectAccessDocument(data: {
   einwilligungen: Row[];
   datenweitergaben: Row[];
   zugriffe: Row[];
+  aufenthaltsstatus_verlauf: Row[];
 }): SubjectAccessDocument {
   return {
     created: formatSubjectValue("erstellt", data.erstellt),

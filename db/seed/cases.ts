@@ -427,6 +427,13 @@ const CLOSURE_REASONS_WEIGHTED: readonly (readonly [CaseClosureReason, number])[
   ["sonstige", 4],
 ];
 
+/** 32-bit FNV-1a hash of a string: a seed for a per-case random stream. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 const SHORT_LIVED: readonly ResidenceStatus[] = ["duldung_60a", "duldung_60b", "aufenthaltsgestattung", "fiktionsbescheinigung"];
 
 /**
@@ -434,14 +441,15 @@ const SHORT_LIVED: readonly ResidenceStatus[] = ["duldung_60a", "duldung_60b", "
  * recorded at opening with its validity (3 or 6 months), renewed shortly before it runs out (about one in
  * ten renewals only after the expiry), and some Geduldete move to a permit (§ 25b, § 25a or § 104c). The
  * client row keeps the status at intake: its first history row comes from the trigger of migration 0015.
+ * Drawn from a random stream of its own (seeded by the Aktenzeichen), so that adding the history left every
+ * other generated value, and with it the demo data and the tests built on them, exactly as before.
  */
 function residenceHistory(
-  ctx: SeedContext,
   initial: ResidenceStatus,
-  c: { clientId: string; caseId: string; openedAt: number; endAt: number; recordedBy: string | null; geduldete: boolean },
+  c: { aktenzeichen: string; clientId: string; caseId: string; openedAt: number; endAt: number; recordedBy: string | null; geduldete: boolean },
 ): Insertable<Database["residence_documents"]>[] {
   if (!SHORT_LIVED.includes(initial)) return [];
-  const { rnd } = ctx;
+  const rnd = createRandom(fnv1a(c.aktenzeichen));
   const docs: Insertable<Database["residence_documents"]>[] = [];
   const add = (status: ResidenceStatus, recordedAt: number, issuedAt: number, months: number | null) =>
     docs.push({
@@ -713,7 +721,8 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     reclassification_required: c.reclassificationRequired,
     updated_at: iso(b.t),
   };
-  out.residenceDocuments = residenceHistory(ctx, person.residenceStatus, {
+  out.residenceDocuments = residenceHistory(person.residenceStatus, {
+    aktenzeichen,
     clientId,
     caseId,
     openedAt,

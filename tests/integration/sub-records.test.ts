@@ -31,6 +31,8 @@ const REFERENCE_FIELDS = new Set([
   "deputyId",
   "partnerId",
   "municipalityId",
+  // The issuing Ausländerbehörde of a residence document: recordResidence checks it is one (db/residence.ts).
+  "authorityPartnerId",
   // Document templates are no case records: addConsent checks kind and language (db/documents.ts).
   "documentTemplateId",
   "documentTranslationId",
