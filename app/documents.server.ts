@@ -122,7 +122,18 @@ export async function loadPrintPage(db: Kysely<Database>, actor: Actor, caseId: 
   const context = UUID.test(caseId) ? await loadDocumentContext(db, actor, caseId) : undefined;
   const kindParam = url.searchParams.get("art");
   if (!context) {
+    // every refusal is audited: the Art. 15 document as an export, any other document as the print page
     if (kindParam === "auskunft") await auditExport(db, actor, caseId, "denied", null);
+    else {
+      await writeAudit(db, {
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: "case.documents",
+        objectType: "case",
+        objectId: UUID.test(caseId) ? caseId : null,
+        outcome: "denied",
+      });
+    }
     return { status: 404 };
   }
   const choice = readChoice(url, context);

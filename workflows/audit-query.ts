@@ -6,6 +6,7 @@ import { lastParam, parsePageNumber } from "./caseload-query";
 /** The audit actions the app writes, with their German labels (db/*.ts and app/routes write them). */
 export const AUDIT_ACTIONS = {
   "case.read": "Fallakte gelesen",
+  "case.documents": "Dokumente zur Fallakte aufgerufen",
   "case.list": "Fallliste gelesen",
   "case.create": "Fall angelegt",
   "case.event": "Fall geändert (Prozessschritt)",

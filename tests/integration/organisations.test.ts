@@ -2,114 +2,32 @@
 // who reads and writes which case, the one check for every user id a form names (deputy, assignee,
 // transfer target), the Teamleitung, the coordination's per-organisation agreement (what the loaders
 // return), and the transfer to another organisation. Real database, demo organisations and accounts.
-import type { AppLoadContext } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CASE_MANAGER_REFUSALS, type Actor } from "../../db/access";
 import { CROSS_ORGANISATION_MESSAGES, applyCaseEvent, openCase } from "../../db/case-service";
-import { runAsActor } from "../../db/request-actor";
 import type { Database } from "../../db/schema";
-import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
-import type { SessionUser } from "../../app/auth.server";
-import { action as caseAction, loader as caseLoader } from "../../app/routes/faelle.$caseId";
 import { action as agreementAction } from "../../app/routes/admin.organisationen";
 import { loader as listLoader } from "../../app/routes/faelle._index";
 import { loader as teamLoader } from "../../app/routes/team";
 import { action as queueAction, loader as queueLoader } from "../../app/routes/warteschlange";
-import { auditRows, firstMunicipality, openTestCase, rowVersionOf } from "./case-file-helpers";
-import { type TestDatabase, createTestDatabase } from "./db";
-import { routeContext } from "../support/load-context";
+import { auditRows, firstMunicipality, openTestCase } from "./case-file-helpers";
+import { CLIENT_B, type Who, organisationWorld } from "./organisation-world";
 
-let t: TestDatabase;
+const world = organisationWorld();
+const { users, cases, actor, contextFor, call, openFile, postCase, caseRow } = world;
 let db: Kysely<Database>;
-
-type Who = "cmA" | "cmA2" | "cmB" | "leadA" | "leadB" | "coordinator" | "steering" | "admin" | "cmDrk";
-const users = {} as Record<Who, SessionUser>;
-const USERNAMES: Record<Who, string> = {
-  cmA: "casemanager", // Kreis (agreement "voll")
-  cmA2: "casemanager2",
-  cmB: "cm.haddad", // Caritas ("pseudonymisiert")
-  leadA: "teamleitung",
-  leadB: "teamleitung.caritas",
-  coordinator: "koordination",
-  steering: "lenkung",
-  admin: "admin",
-  cmDrk: "cm.wagner", // DRK ("aggregiert")
-};
-const cases = {} as Record<"A" | "B" | "Drk", string>;
-const CLIENT_B = { firstName: "Geheimname", lastName: "Pseudonymova", phone: "0151 7654321", birthDate: "1991-03-04" };
-
-function actor(who: Who): Actor {
-  const u = users[who];
-  return { id: u.id, role: u.role, organisationId: u.organisationId };
-}
-
-function contextFor(who: Who): AppLoadContext {
-  return routeContext(db, users[who]);
-}
-
-/**
- * Runs a loader or action as `who`'s request would run (row-level security: role kim_app with that actor,
- * db/request-actor.ts); a thrown Response (404, 403, redirect) comes back as that Response.
- */
-async function call(who: Who, fn: () => Promise<unknown>): Promise<{ status: number; body: unknown }> {
-  try {
-    const result = await runAsActor(actor(who), fn);
-    if (result instanceof Response) return { status: result.status, body: await result.text() };
-    // single-fetch `data()` results carry their status in `init`
-    const wrapped = result as { type?: string; data?: unknown; init?: { status?: number } | null };
-    if (wrapped && wrapped.type === "DataWithResponseInit") return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-    return { status: 200, body: result };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, body: await thrown.text() };
-    throw thrown;
-  }
-}
-
-function openFile(who: Who, caseId: string) {
-  return call(who, () => caseLoader({ request: new Request(`http://localhost/faelle/${caseId}`), context: contextFor(who), params: { caseId } }));
-}
-
-async function postCase(who: Who, caseId: string, fields: Record<string, string>) {
-  const body = new URLSearchParams({ rowVersion: String(await rowVersionOf(db, caseId)), ...fields });
-  return call(who, () =>
-    caseAction({
-      request: new Request(`http://localhost/faelle/${caseId}`, { method: "POST", body }),
-      context: contextFor(who),
-      params: { caseId },
-    }),
-  );
-}
-
-async function caseRow(caseId: string) {
-  return db
-    .selectFrom("cases")
-    .select(["case_manager_id", "deputy_id", "organisation_id", "row_version"])
-    .where("id", "=", caseId)
-    .executeTakeFirstOrThrow();
-}
 
 async function organisationId(name: string): Promise<number> {
   return (await db.selectFrom("organisations").select("id").where("name", "like", `${name}%`).executeTakeFirstOrThrow()).id;
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  db = t.db;
-  await seedReferenceData(db);
-  await seedDemoUsers(db);
-  const rows = await db.selectFrom("users").select(["id", "username", "display_name", "role", "organisation_id"]).execute();
-  for (const [who, username] of Object.entries(USERNAMES) as [Who, string][]) {
-    const u = rows.find((r) => r.username === username);
-    if (!u) throw new Error(`demo user ${username} missing`);
-    users[who] = { id: u.id, username, displayName: u.display_name, role: u.role, organisationId: u.organisation_id };
-  }
-  cases.A = (await openTestCase(db, actor("cmA"))).caseId;
-  cases.B = (await openTestCase(db, actor("cmB"), { ...CLIENT_B })).caseId;
-  cases.Drk = (await openTestCase(db, actor("cmDrk"))).caseId;
+  await world.setUp();
+  db = world.db;
 });
 afterAll(async () => {
-  await t?.close();
+  await world.close();
 });
 
 describe("the demo organisations", () => {
