@@ -23,7 +23,14 @@ export interface RequestScope {
 /** The system (every row): the login role. A request scope: `kim_app` with its actor (null: no case rows). */
 export type DatabaseScope = "system" | RequestScope;
 
-const scopes = new AsyncLocalStorage<DatabaseScope>();
+/**
+ * One store per process, not per module copy: the server (server-app.ts, run by tsx) and the Remix build
+ * (build/index.js, which bundles its own copy of this module) must read and write the same scopes, or a
+ * runAsSystem inside a route would not reach the connection pool the server opened.
+ */
+const STORE_KEY = Symbol.for("kim-case.database-scopes");
+const globalStore = globalThis as typeof globalThis & { [STORE_KEY]?: AsyncLocalStorage<DatabaseScope> };
+const scopes = (globalStore[STORE_KEY] ??= new AsyncLocalStorage<DatabaseScope>());
 
 /** Runs `fn` as one request: database access as `kim_app`, with the actor once `scope.actor` is set. */
 export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {

@@ -11,7 +11,7 @@ test.describe.configure({ timeout: 180_000 });
 
 const CASE_PATH = /\/faelle\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?t=[0-9a-f]+)?$/;
 /** Column positions of the case list (the coordinators' list adds "Casemanager*in" at the end). */
-const COL = { aktenzeichen: 0, name: 1, alter: 2, zielgruppe: 3, phase: 4, offen: 5, wiedervorlage: 6, kontakt: 7, cm: 8 };
+const COL = { aktenzeichen: 0, name: 1, alter: 2, zielgruppe: 3, phase: 4, offen: 5, wiedervorlage: 6, frist: 7, kontakt: 8, cm: 9 };
 
 async function signedIn(browser: Browser, username: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, ...options });
