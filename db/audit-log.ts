@@ -24,8 +24,8 @@ function concernsClient(eb: AuditEb, clientId: string, caseIds: string[]): Expre
   const about: Expression<SqlBool>[] = [eb.and([eb("a.object_type", "=", "client"), eb("a.object_id", "=", clientId)])];
   if (caseIds.length) {
     about.push(eb.and([eb("a.object_type", "=", "case"), eb("a.object_id", "in", caseIds)]));
-    // `detail ? 'caseId'` lets PostgreSQL use the partial index audit_log_detail_case_idx (migration 0011).
-    about.push(sql<SqlBool>`(a.detail ? 'caseId' AND a.detail ->> 'caseId' IN (${sql.join(caseIds)}))`);
+    // a.case_id (migration 0021): a uuid condition, indexable under row-level security
+    about.push(eb("a.case_id", "in", caseIds));
   }
   return eb.or(about);
 }

@@ -2,7 +2,7 @@
 // records: case_events (every statechart step, with its payload) and the audit trail (the allowed
 // referral, consent, follow-up and personal-data writes, each carrying the case id). Nothing is
 // assembled from the sections' own tables; their rows only lend names (partner, due date) to an entry.
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { CaseEventType } from "../workflows/case-machine";
 import {
   CLOSURE_REASONS,
@@ -19,6 +19,7 @@ import {
   TARGET_GROUP_SHORT,
   type CasePhase,
 } from "../workflows/vocabulary";
+import type { ResidenceStatus } from "../workflows/vocabulary";
 import type { Database } from "./schema";
 
 // Compile-time check: every event of the case statechart has a history label.
@@ -114,6 +115,46 @@ const BASIS_TEXT: Record<string, string> = {
   keine_weitergabe: "ohne Weitergabe personenbezogener Daten",
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface AuditedObject {
+  partner_name?: string | null;
+  due_on?: string | null;
+  residence_status?: ResidenceStatus | null;
+  residence_valid_until?: string | null;
+}
+
+/**
+ * What the history shows of the objects audit rows name (the partner of a referral or consent, a
+ * follow-up's due date, a residence document's status), keyed "type:id". One query per kind by primary
+ * key: joining on `id::text = object_id` could use no index, and under row-level security each join
+ * read its whole table.
+ */
+async function auditedObjects(
+  db: Kysely<Database>,
+  rows: ReadonlyArray<{ object_type: string; object_id: string | null }>,
+): Promise<Map<string, AuditedObject>> {
+  const ids = (type: string) => [...new Set(rows.filter((r) => r.object_type === type && UUID.test(r.object_id ?? "")).map((r) => r.object_id!))];
+  const [referrals, consents, followUps, residence] = await Promise.all([
+    ids("referral").length
+      ? db.selectFrom("referrals").innerJoin("partners", "partners.id", "referrals.partner_id").select(["referrals.id", "partners.name"]).where("referrals.id", "in", ids("referral")).execute()
+      : [],
+    ids("consent").length
+      ? db.selectFrom("consents").innerJoin("partners", "partners.id", "consents.partner_id").select(["consents.id", "partners.name"]).where("consents.id", "in", ids("consent")).execute()
+      : [],
+    ids("follow_up").length ? db.selectFrom("follow_ups").select(["id", "due_on"]).where("id", "in", ids("follow_up")).execute() : [],
+    ids("residence_document").length
+      ? db.selectFrom("residence_documents").select(["id", "status", "valid_until"]).where("id", "in", ids("residence_document")).execute()
+      : [],
+  ]);
+  const objects = new Map<string, AuditedObject>();
+  for (const r of referrals) objects.set(`referral:${r.id}`, { partner_name: r.name });
+  for (const c of consents) objects.set(`consent:${c.id}`, { partner_name: c.name });
+  for (const f of followUps) objects.set(`follow_up:${f.id}`, { due_on: f.due_on });
+  for (const d of residence) objects.set(`residence_document:${d.id}`, { residence_status: d.status, residence_valid_until: d.valid_until });
+  return objects;
+}
+
 /** The whole history of one case, newest first. The caller has checked that the actor may see the case. */
 export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Promise<HistoryEntry[]> {
   const [events, audited] = await Promise.all([
@@ -132,42 +173,26 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
       .where("case_events.case_id", "=", caseId)
       .orderBy("case_events.seq", "desc")
       .execute(),
+    // audit_log.case_id (migration 0021): a uuid condition, which row-level security lets use its index
     db
       .selectFrom("audit_log")
       .leftJoin("users", "users.id", "audit_log.actor_id")
-      .leftJoin("referrals", (join) =>
-        join.on("audit_log.object_type", "=", "referral").on(sql`referrals.id::text`, "=", sql.ref("audit_log.object_id")),
-      )
-      .leftJoin("consents", (join) =>
-        join.on("audit_log.object_type", "=", "consent").on(sql`consents.id::text`, "=", sql.ref("audit_log.object_id")),
-      )
-      .leftJoin("partners", (join) =>
-        join.on((eb) => eb.or([eb("partners.id", "=", eb.ref("referrals.partner_id")), eb("partners.id", "=", eb.ref("consents.partner_id"))])),
-      )
-      .leftJoin("follow_ups", (join) =>
-        join.on("audit_log.object_type", "=", "follow_up").on(sql`follow_ups.id::text`, "=", sql.ref("audit_log.object_id")),
-      )
-      .leftJoin("residence_documents", (join) =>
-        join
-          .on("audit_log.object_type", "=", "residence_document")
-          .on(sql`residence_documents.id::text`, "=", sql.ref("audit_log.object_id")),
-      )
       .select([
         "audit_log.id",
         "audit_log.action",
+        "audit_log.object_type",
+        "audit_log.object_id",
         "audit_log.detail",
         "audit_log.at",
         "users.display_name as actor_name",
-        "partners.name as partner_name",
-        "follow_ups.due_on",
-        "residence_documents.status as residence_status",
-        "residence_documents.valid_until as residence_valid_until",
       ])
-      .where(sql`audit_log.detail->>'caseId'`, "=", caseId)
+      .where("audit_log.case_id", "=", caseId)
       .where("audit_log.outcome", "=", "allowed")
       .where("audit_log.action", "in", Object.keys(AUDITED_HISTORY_ACTIONS))
       .execute(),
   ]);
+
+  const objects = await auditedObjects(db, audited);
 
   const userIds = new Set<string>();
   for (const e of events) {
@@ -201,7 +226,8 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
     ];
   });
 
-  const fromAudit: HistoryEntry[] = audited.flatMap((a) => {
+  const fromAudit: HistoryEntry[] = audited.flatMap((row) => {
+    const a = { ...row, ...objects.get(`${row.object_type}:${row.object_id}`) };
     const type = AUDITED_HISTORY_ACTIONS[a.action];
     const detail = (a.detail ?? {}) as Payload;
     if (!type || detail.alreadyDone === true) return [];

@@ -18,23 +18,8 @@ import { DEFAULT_AUDIT_QUERY } from "../../workflows/audit-query";
 import { openActiveCase, openTestCase, rowVersionOf } from "./case-file-helpers";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
+import { CASE_BEARING_TABLES } from "../support/case-bearing-tables";
 
-/** Every table that holds case content: row-level security on, and forced (the owner is bound too). */
-const CASE_BEARING_TABLES = [
-  "cases",
-  "clients",
-  "case_events",
-  "assessments",
-  "goals",
-  "referrals",
-  "contacts",
-  "follow_ups",
-  "consents",
-  "identity_steps",
-  "organisation_transfers",
-  "audit_log",
-  "residence_documents",
-] as const;
 
 /**
  * Tables with a case_id or client_id column that hold no case content: aggregates for the report (read

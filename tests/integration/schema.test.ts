@@ -323,6 +323,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     object_id: "null",
     outcome: "not null",
     detail: "null",
+    case_id: "null",
   },
   job_runs: {
     job: "not null",

@@ -1,0 +1,16 @@
+/** Every table that holds case content: row-level security on and forced (migrations 0014, 0015). */
+export const CASE_BEARING_TABLES = [
+  "cases",
+  "clients",
+  "case_events",
+  "assessments",
+  "goals",
+  "referrals",
+  "contacts",
+  "follow_ups",
+  "consents",
+  "identity_steps",
+  "organisation_transfers",
+  "audit_log",
+  "residence_documents",
+] as const;
