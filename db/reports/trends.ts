@@ -8,7 +8,7 @@ import type { Database } from "../schema";
 import { CLOSURE_REASON_ORDER, FIGURES, type FigureKind } from "./definitions";
 import { type Period, type ReportFilter, berlinToday, bucketLabel, monthPeriod } from "./period";
 import { type RawCell, type ReportGroup, type ReportQueryPart, buildMonthlyCells } from "./report";
-import { type Cell, DISPLAY, publishCell } from "./suppress";
+import { type Cell, publishCell } from "./suppress";
 
 /** How many months the series cover. */
 export const TREND_MONTHS = 24;
@@ -193,16 +193,4 @@ export function publishTrends(raw: RawTrends, options: { suppress: boolean }): P
     },
   ];
   return { from: raw.window.from, to: raw.window.to, label: raw.window.label, months: raw.months, charts, asOf: raw.asOf };
-}
-
-/** A short summary of a series for the chart's text alternative: months shown, first and last value. */
-export function seriesSummary(months: ReportGroup[], s: TrendSeries): string {
-  const shown = s.values.map((v, i) => ({ v, m: months[i] })).filter((x) => x.v.status === "ok");
-  const withheld = s.values.filter((v) => v.status === "small" || v.status === "hidden").length;
-  const parts = [`${s.label}: ${shown.length} von ${months.length} Monaten mit Wert`];
-  const first = shown[0];
-  const last = shown[shown.length - 1];
-  if (first && last) parts.push(`${first.m?.label} ${first.v.display}, ${last.m?.label} ${last.v.display}`);
-  if (withheld > 0) parts.push(`${withheld} Monate zu kleine Zahlen (${DISPLAY.small} oder ${DISPLAY.hidden})`);
-  return parts.join("; ");
 }

@@ -44,6 +44,15 @@ import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
 
 const DAY = 86_400_000;
 
+/**
+ * How long a case is worked on (days of Vermittlung & Monitoring before the closure begins) and how often
+ * the client is seen meanwhile: half a year to almost two years, a contact every one to two weeks. With
+ * the default 440 demo cases over 24 months that gives an open caseload near the standard (about 30 open
+ * cases per FTE of the demo's 8.0 FTE on the day of the start), as at a real site.
+ */
+const WORK_DAYS = { min: 180, max: 660 } as const;
+const CONTACT_EVERY_DAYS = { min: 4, max: 16 } as const;
+
 /** Small deterministic PRNG (mulberry32): the same seed gives the same demo data. */
 export function createRandom(seed: number) {
   let a = seed >>> 0;
@@ -607,7 +616,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     if (!b.wait(0, 5)) return;
     b.apply({ type: "START_WORK", at: iso(b.t) });
     // Vermittlung & Monitoring
-    const workUntil = b.t + rnd.int(45, 420) * DAY;
+    const workUntil = b.t + rnd.int(WORK_DAYS.min, WORK_DAYS.max) * DAY;
     for (const goal of goalIds) {
       if (rnd.chance(0.75)) simulateReferral(b, clientId, goal.domain, goal.id, workUntil);
     }
@@ -617,7 +626,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
         : [];
     let paused = false;
     while (b.t < workUntil) {
-      if (!b.wait(2, 10)) return;
+      if (!b.wait(CONTACT_EVERY_DAYS.min, CONTACT_EVERY_DAYS.max)) return;
       if (b.t >= workUntil) break;
       const today = dateOf(b.t);
       const flag = detectReclassificationReason(
