@@ -10,6 +10,8 @@ import { publishReport } from "../../db/reports/suppress";
 import { type PublishedTrends, type RawTrends, publishTrends, queryTrends, trendWindow } from "../../db/reports/trends";
 import type { Database } from "../../db/schema";
 import { loader as xlsxLoader } from "~/routes/berichte_.export[.]xlsx";
+import { action as freezeAction } from "~/routes/berichte_.ausgaben._index";
+import { loader as editionXlsxLoader } from "~/routes/berichte_.ausgaben.$editionId_.export[.]xlsx";
 import { type TestDatabase, createTestDatabase } from "./db";
 import { AS_OF, Q1_2025, type ReportFixture, insertReportFixture, reportLoaderContext } from "./report-fixture";
 
@@ -199,5 +201,40 @@ describe("in the report and its XLSX", () => {
     // suppressed months are text, never the exact number
     const jan = text.find((l) => l.startsWith("Januar 2025"));
     expect(jan?.split("|")[1]).toBe("<5");
+  });
+});
+
+describe("a frozen edition", () => {
+  test("stores the series as the steering group saw them; its XLSX keeps the sheet Entwicklung byte for byte", async () => {
+    const response = (await freezeAction({
+      request: new Request("http://localhost/berichte/ausgaben", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "freeze", bericht: "zeitraum=quartal&jahr=2025&quartal=1&aufteilung=keine", sitzung: "2025-04-15" }),
+      }),
+      context: reportLoaderContext(db, "coordinator", fx.users.coordinator),
+      params: {},
+    } as never)) as Response;
+    const id = Number((response.headers.get("Location") ?? "").split("/").pop());
+    const row = await db.selectFrom("report_editions").select("content").where("id", "=", id).executeTakeFirstOrThrow();
+    const frozen = JSON.parse(row.content) as { trends: PublishedTrends | null };
+    expect(frozen.trends?.months).toHaveLength(24);
+    // suppressed although a coordinator froze it
+    const opened = frozen.trends?.charts.find((c) => c.key === "opened")?.series[0];
+    expect(opened?.values[frozen.trends?.months.findIndex((m) => m.key === "2025-01") ?? -1]?.display).toBe("<5");
+    const download = async () =>
+      new Uint8Array(
+        await (
+          (await editionXlsxLoader({
+            request: new Request(`http://localhost/berichte/ausgaben/${id}/export.xlsx`),
+            context: reportLoaderContext(db, "steering", fx.users.steering),
+            params: { editionId: String(id) },
+          } as never)) as Response
+        ).arrayBuffer(),
+      );
+    const first = await download();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(first.buffer as ArrayBuffer);
+    expect(workbook.getWorksheet("Entwicklung")).toBeDefined();
+    expect(Buffer.from(await download()).equals(Buffer.from(first))).toBe(true);
   });
 });
