@@ -82,7 +82,9 @@ test.describe("Berichte für die Lenkungsgruppe", () => {
     // five charts, each drawn after hydration inside a box with a text alternative, with its definition
     await expect(trends.locator(".trends-chart")).toHaveCount(5);
     await expect(trends.getByRole("img", { name: /Liniendiagramm: Offene Fälle je Vollzeitstelle/ })).toBeVisible();
-    await expect(trends.locator(".trends-canvas svg.recharts-surface").first()).toBeVisible();
+    // drawn after hydration: a large page on a busy machine may take a while
+    await expect(trends.locator(".trends-canvas svg.recharts-surface").first()).toBeVisible({ timeout: 45_000 });
+    expect(await trends.locator(".trends-canvas").count()).toBe(await trends.locator(".trends-canvas svg.recharts-surface").count());
     await expect(trends.getByText(/Summe der Vollzeitäquivalente/)).toBeVisible();
     // the standard caseload is drawn as a labelled reference line
     await expect(trends.getByRole("img", { name: /Offene Fälle je Vollzeitstelle/ }).getByText(/^Standard/)).toBeVisible();
