@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   KIM_DATA_DIR: z.string().min(1).optional(),
   /** Load demo data and demo accounts into an empty database (default: on unless NODE_ENV=production). */
   KIM_DEMO_DATA: booleanish,
-  KIM_DEMO_CASES: z.coerce.number().int().min(0).max(10_000).default(200),
+  KIM_DEMO_CASES: z.coerce.number().int().min(0).max(10_000).default(400),
   /** Serve cookies with Secure and the __Host- prefix (set when the app is behind HTTPS). */
   KIM_SECURE_COOKIES: booleanish,
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */

@@ -2,6 +2,7 @@
 // summary, downloads, "Auf einen Blick", then every section with its charts and the table with definitions.
 import type { ReactNode } from "react";
 import { BarChartFigure, CHART_COLORS, type ChartRow } from "~/components/charts";
+import { TrendSection } from "~/components/trend-charts";
 import type { KeyFigure, PublishedFigure, PublishedReport, ReportCell } from "~/db.server";
 
 const dateTime = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
@@ -253,7 +254,10 @@ export function AtAGlance({ report }: { report: PublishedReport }) {
   );
 }
 
-/** The published report: summary, downloads, "Auf einen Blick", then every section with charts and tables. */
+/**
+ * The published report: summary, downloads, "Auf einen Blick", the 24-month trends (when the report has
+ * them: a frozen edition shows its frozen series), then every section with charts and tables.
+ */
 export function ReportView({
   report,
   downloads,
@@ -261,7 +265,7 @@ export function ReportView({
 }: {
   report: PublishedReport;
   downloads: { csv: string; xlsx: string };
-  /** Shown after "Auf einen Blick" (e.g. the decisions, the trends). */
+  /** Shown after "Auf einen Blick", before the trends (e.g. the open decisions). */
   children?: ReactNode;
 }) {
   const filters = [
@@ -299,6 +303,7 @@ export function ReportView({
       </div>
       <AtAGlance report={report} />
       {children}
+      {report.trends ? <TrendSection trends={report.trends} suppressed={report.suppressed} /> : null}
       {report.sections.map((s) => (
         <section key={s.key} className="report-section card" aria-labelledby={`section-${s.key}`}>
           <h2 id={`section-${s.key}`}>{s.title}</h2>

@@ -191,9 +191,63 @@ function addGlanceSheet(workbook: ExcelJS.Workbook, report: PublishedReport) {
   }
 }
 
+/** "Entwicklung (24 Monate)" as a table: one row per month, one column per series (all charts). */
+export function trendTable(report: PublishedReport): { header: string[]; rows: { month: string; values: ExportValue[] }[] } | null {
+  const trends = report.trends;
+  if (!trends) return null;
+  const columns = trends.charts.flatMap((c) =>
+    c.series.map((s) => ({ name: c.series.length > 1 ? `${c.title}: ${s.label}` : s.label, unit: c.unit, values: s.values })),
+  );
+  return {
+    header: ["Monat", ...columns.map((c) => c.name)],
+    rows: trends.months.map((m, i) => ({
+      month: m.label,
+      values: columns.map((c) => {
+        const cell = c.values[i];
+        return cell ? exportValue(cell, c.unit) : { number: null, text: "–", format: c.unit };
+      }),
+    })),
+  };
+}
+
+/** The worksheet "Entwicklung": the monthly series with numbers as numbers, then the definitions. */
+function addTrendSheet(workbook: ExcelJS.Workbook, report: PublishedReport) {
+  const table = trendTable(report);
+  if (!report.trends || !table) return;
+  const sheet = workbook.addWorksheet("Entwicklung");
+  sheet.columns = [{ width: 18 }, ...table.header.slice(1).map(() => ({ width: 16 }))];
+  const title = sheet.addRow([]);
+  setCell(title.getCell(1), `Entwicklung (24 Monate): ${report.trends.label}`);
+  title.font = { bold: true, size: 14 };
+  for (const [key, value] of exportMetadata(report)) {
+    const row = sheet.addRow([]);
+    setCell(row.getCell(1), key);
+    setCell(row.getCell(2), value);
+    row.getCell(1).font = { bold: true };
+  }
+  sheet.addRow([]);
+  const header = sheet.addRow([]);
+  table.header.forEach((h, i) => setCell(header.getCell(i + 1), h));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: "top" };
+  for (const r of table.rows) {
+    const row = sheet.addRow([]);
+    setCell(row.getCell(1), r.month);
+    r.values.forEach((v, i) => setCell(row.getCell(i + 2), v));
+  }
+  sheet.addRow([]);
+  sheet.addRow(["Definitionen"]).font = { bold: true };
+  for (const c of report.trends.charts) {
+    const row = sheet.addRow([]);
+    setCell(row.getCell(1), c.title);
+    setCell(row.getCell(2), c.definition);
+  }
+}
+
 /**
- * Two worksheets: "Auf einen Blick", then the header block and the figures with numbers as numbers
- * (suppressed cells as text). Deterministic for the same report: the workbook's dates are the report's.
+ * Three worksheets: "Auf einen Blick", then the header block and the figures with numbers as numbers
+ * (suppressed cells as text), then "Entwicklung" (the 24-month series, when the report has them).
+ * Deterministic for the same report: the workbook's dates are the report's.
  */
 export async function reportToXlsx(report: PublishedReport): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -233,6 +287,7 @@ export async function reportToXlsx(report: PublishedReport): Promise<Buffer> {
     setCell(row.getCell(8), r.definition);
     row.getCell(8).alignment = { wrapText: false };
   }
+  addTrendSheet(workbook, report);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

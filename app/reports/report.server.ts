@@ -7,7 +7,9 @@ import {
   listReportMunicipalities,
   listReportOrganisations,
   publishReport,
+  queryTrends,
 } from "~/db.server";
+import { berlinToday } from "../../db/reports/period";
 import { hasPermission } from "../../workflows/permissions";
 import type { Role } from "../../workflows/vocabulary";
 import { type ParsedReportRequest, parseReportQuery } from "./query.server";
@@ -53,14 +55,14 @@ export async function loadReport(
     today: options.today,
   });
   if (!parsed.ok) return { ok: false, submission: parsed.submission, municipalities, organisations };
-  const raw = await buildReport(db, parsed.request.filter, parsed.request.split, {
-    asOf: options.today,
-    now: options.now,
-  });
+  const [raw, trends] = await Promise.all([
+    buildReport(db, parsed.request.filter, parsed.request.split, { asOf: options.today, now: options.now }),
+    queryTrends(db, parsed.request.filter, { asOf: options.today ?? berlinToday(options.now) }),
+  ]);
   return {
     ok: true,
     request: parsed.request,
-    report: publishReport(raw, { suppress: options.suppress ?? mustSuppress(user.role) }),
+    report: publishReport(raw, { suppress: options.suppress ?? mustSuppress(user.role), trends }),
     municipalities,
     organisations,
   };

@@ -75,7 +75,7 @@ const DEADLINES_DUE =
   "18 Monate eines Chancen-Aufenthaltsrechts nach § 104c), die im Zeitraum und vor dem Abruftag lagen, bei Fällen, die an " +
   "diesem Tag offen waren; gezählt, wenn das Dokument 8 Wochen vor der Frist noch aktuell war.";
 
-const CLOSURE_REASON_ORDER: ClosureReason[] = [
+export const CLOSURE_REASON_ORDER: ClosureReason[] = [
   "ziele_erreicht",
   "uebergabe_regeldienst",
   "verzogen",

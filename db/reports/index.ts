@@ -13,3 +13,5 @@ export { KEY_FIGURES } from "./key-figures";
 export type { KeyFigure, TrendDirection } from "./key-figures";
 export { diffReports, findReportEdition, freezeReportEdition, listReportEditions, readReportEditionFile } from "./editions";
 export type { FigureDifference } from "./editions";
+export { TREND_MONTHS, publishTrends, queryTrends, trendWindow } from "./trends";
+export type { PublishedTrends, RawTrends, TrendChart, TrendSeries, TrendUnit } from "./trends";

@@ -112,24 +112,43 @@ function byGroup<T>(rows: GroupRow<T>[]): Map<string | null, T> {
 
 const goalKey = (grp: string | null, domain: string | null) => `${grp ?? ""}|${domain ?? ""}`;
 
+/** The queries of the report, by the part of PeriodData they fill. */
+export type ReportQueryPart =
+  | "reach"
+  | "closures"
+  | "goals"
+  | "referrals"
+  | "identities"
+  | "umf"
+  | "findings"
+  | "caseload"
+  | "residence"
+  | "openCases"
+  | "deadlines";
+
+/** Runs the report's queries for one period (all of them, or only `parts`: the others stay empty). */
 async function loadPeriod(
   db: Kysely<Database>,
   filter: ReportFilter,
   split: SplitDimension,
   asOf: string,
+  parts?: ReadonlySet<ReportQueryPart>,
 ): Promise<PeriodData> {
+  const want = <T>(part: ReportQueryPart, run: () => Promise<T[]>): Promise<T[]> =>
+    !parts || parts.has(part) ? run() : Promise.resolve([]);
+  const noCaseload: CaseloadResult = { rows: [], days: 0, bucketDays: {}, lastDay: null };
   const [reach, closures, goals, referrals, identities, umf, findings, caseload, residence, openCases, deadlines] = await Promise.all([
-    queryReach(db, filter, split),
-    queryClosures(db, filter, split),
-    queryGoals(db, filter, split),
-    queryReferrals(db, filter, split),
-    queryIdentitiesClarified(db, filter, split),
-    queryUmfTransitions(db, filter, split),
-    queryFindings(db, filter, split),
-    queryCaseload(db, filter, split, { asOf }),
-    queryResidenceTransitions(db, filter, split),
-    queryOpenCases(db, filter, split),
-    queryResidenceDeadlines(db, filter, split, { asOf }),
+    want("reach", () => queryReach(db, filter, split)),
+    want("closures", () => queryClosures(db, filter, split)),
+    want("goals", () => queryGoals(db, filter, split)),
+    want("referrals", () => queryReferrals(db, filter, split)),
+    want("identities", () => queryIdentitiesClarified(db, filter, split)),
+    want("umf", () => queryUmfTransitions(db, filter, split)),
+    want("findings", () => queryFindings(db, filter, split)),
+    !parts || parts.has("caseload") ? queryCaseload(db, filter, split, { asOf }) : Promise.resolve(noCaseload),
+    want("residence", () => queryResidenceTransitions(db, filter, split)),
+    want("openCases", () => queryOpenCases(db, filter, split)),
+    want("deadlines", () => queryResidenceDeadlines(db, filter, split, { asOf })),
   ]);
   return {
     split,
@@ -418,6 +437,36 @@ export async function buildReport(
     filterLabels,
     generatedAt: now.toISOString(),
   };
+}
+
+/**
+ * Cells of some figures for every month of `filter` (split by month), computed exactly as the report
+ * computes them: the same queries (only those the figures need, each once for all months), the same
+ * cellOf. The trend series (trends.ts) are made of these.
+ */
+export async function buildMonthlyCells(
+  db: Kysely<Database>,
+  filter: ReportFilter,
+  figureKeys: readonly string[],
+  parts: ReadonlySet<ReportQueryPart>,
+  options: { asOf: string },
+): Promise<{ months: ReportGroup[]; cells: Map<string, Record<string, RawCell>> }> {
+  const needsStaff = parts.has("caseload");
+  const [data, staffTotal] = await Promise.all([
+    loadPeriod(db, filter, "month", options.asOf, parts),
+    needsStaff
+      ? queryStaff(db, { organisationId: filter.organisationId })
+      : Promise.resolve<StaffFigures>({ caseManagers: 0, fte: 0, standardPerFte: 0 }),
+  ]);
+  const staff: Staff = { total: staffTotal, byOrganisation: new Map() };
+  const months = bucketsOf(filter, "month").map((b) => ({ key: b.key, label: bucketLabel(b.key) }));
+  const cells = new Map<string, Record<string, RawCell>>();
+  for (const key of figureKeys) {
+    const figure = FIGURES.find((f) => f.key === key);
+    if (!figure) throw new Error(`report: no figure ${key}`);
+    cells.set(key, Object.fromEntries(months.map((m) => [m.key, cellOf(figure, data, staff, m.key, filter)])));
+  }
+  return { months, cells };
 }
 
 /** The organisations (Träger) a report can be filtered and split by. */

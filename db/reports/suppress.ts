@@ -6,6 +6,7 @@ import { FIGURES, type FigureKind, REPORT_SECTIONS, type ReportSection, SPLIT_LA
 import { type KeyFigure, keyFiguresOf } from "./key-figures";
 import type { RawCell, RawReport, ReportGroup, ReportPeriod } from "./report";
 import type { ReportFilter, SplitDimension } from "./period";
+import { type PublishedTrends, type RawTrends, publishTrends } from "./trends";
 
 /** Below this, a count is shown as "<5" and a basis hides its rate. */
 export const MIN_SHOWN = 5;
@@ -58,6 +59,11 @@ export interface PublishedReport {
   sections: { key: ReportSection; title: string; figures: PublishedFigure[] }[];
   /** "Auf einen Blick": the key figures with previous period and trend, read from the sections. */
   atAGlance: KeyFigure[];
+  /**
+   * "Entwicklung (24 Monate)": monthly series, suppressed like the rest. null when not computed; absent
+   * in editions frozen before the series existed.
+   */
+  trends?: PublishedTrends | null;
   asOf: string;
   generatedAt: string;
 }
@@ -175,7 +181,7 @@ export function publishCell(kind: FigureKind, raw: RawCell, options: { suppress:
 }
 
 /** The report as it may leave the server: suppressed for the steering role, exact for coordinators. */
-export function publishReport(raw: RawReport, options: { suppress: boolean }): PublishedReport {
+export function publishReport(raw: RawReport, options: { suppress: boolean; trends?: RawTrends | null }): PublishedReport {
   const rawByKey = new Map(raw.figures.map((f) => [f.key, f]));
   const sections = (Object.keys(REPORT_SECTIONS) as ReportSection[]).map((section) => ({
     key: section,
@@ -210,6 +216,7 @@ export function publishReport(raw: RawReport, options: { suppress: boolean }): P
     groups: raw.groups,
     sections,
     atAGlance: keyFiguresOf(new Map(sections.flatMap((s) => s.figures).map((f) => [f.key, f]))),
+    trends: options.trends ? publishTrends(options.trends, { suppress: options.suppress }) : null,
     asOf: raw.asOf,
     generatedAt: raw.generatedAt,
   };

@@ -44,6 +44,15 @@ import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
 
 const DAY = 86_400_000;
 
+/**
+ * How long a case is worked on (days of Vermittlung & Monitoring before the closure begins) and how often
+ * the client is seen meanwhile: half a year to almost two years, a contact every one to two weeks. With
+ * the default 400 demo cases over 24 months that gives an open caseload near the standard (about 30 open
+ * cases per FTE of the demo's 8.0 FTE on the day of the start), as at a real site.
+ */
+const WORK_DAYS = { min: 180, max: 660 } as const;
+const CONTACT_EVERY_DAYS = { min: 4, max: 16 } as const;
+
 /** Small deterministic PRNG (mulberry32): the same seed gives the same demo data. */
 export function createRandom(seed: number) {
   let a = seed >>> 0;
@@ -530,11 +539,14 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
   let definitionId: number | null = null;
 
   // Some recent cases wait in a phase (documents missing, client travelling, …), so every phase has cases.
-  const stallAt =
-    ctx.now - openedAt < 150 * DAY && rnd.chance(0.35)
-      ? rnd.pick(["intake", "classification", "assessment", "planning", "closure"] as const)
-      : null;
-  const stalls = (phase: typeof stallAt) => stallAt !== null && stallAt === phase;
+  // A case waits at the closure when it began the closure in the last 90 days (casework lasts longer than
+  // 150 days, so that window alone would leave no case in the closure phase).
+  const stallCandidate = rnd.chance(0.35)
+    ? rnd.pick(["intake", "classification", "assessment", "planning", "closure"] as const)
+    : null;
+  const stallAt = stallCandidate === "closure" || ctx.now - openedAt < 150 * DAY ? stallCandidate : null;
+  const stalls = (phase: typeof stallAt) =>
+    stallAt !== null && stallAt === phase && (phase !== "closure" || ctx.now - b.t < 90 * DAY);
   const run = () => {
     // Zugang
     if (caseManagerId === null) return; // waits in the coordinators' queue
@@ -607,7 +619,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     if (!b.wait(0, 5)) return;
     b.apply({ type: "START_WORK", at: iso(b.t) });
     // Vermittlung & Monitoring
-    const workUntil = b.t + rnd.int(45, 420) * DAY;
+    const workUntil = b.t + rnd.int(WORK_DAYS.min, WORK_DAYS.max) * DAY;
     for (const goal of goalIds) {
       if (rnd.chance(0.75)) simulateReferral(b, clientId, goal.domain, goal.id, workUntil);
     }
@@ -615,9 +627,8 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
       person.intended === "geduldete_identitaet"
         ? IDENTITY_STEPS.values.slice(0, rnd.weighted([[2, 3], [3, 3], [4, 2], [5, 3]] as const))
         : [];
-    let paused = false;
     while (b.t < workUntil) {
-      if (!b.wait(2, 10)) return;
+      if (!b.wait(CONTACT_EVERY_DAYS.min, CONTACT_EVERY_DAYS.max)) return;
       if (b.t >= workUntil) break;
       const today = dateOf(b.t);
       const flag = detectReclassificationReason(
@@ -646,8 +657,8 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
         return;
       }
       const roll = rnd.next();
-      if (roll < 0.02 && !paused) {
-        paused = true;
+      // a long case may rest more than once (client travelling, unreachable): some cases rest today
+      if (roll < 0.02) {
         b.apply({ type: "PAUSE", reason: "Klient*in nicht erreichbar", at: iso(b.t) });
         if (!b.wait(14, 60)) return;
         b.apply({ type: "RESUME", at: iso(b.t) });

@@ -71,6 +71,35 @@ test.describe("Berichte für die Lenkungsgruppe", () => {
     expect(csp).toEqual([]);
   });
 
+  test("Entwicklung (24 Monate): line charts with definitions, a table alternative per chart, no axe violations", async ({
+    page,
+    login,
+  }) => {
+    const csp = watchCsp(page);
+    await login(page, "lenkung");
+    const trends = page.getByRole("region", { name: "Entwicklung (24 Monate)" });
+    await expect(trends).toBeVisible();
+    // five charts, each drawn after hydration inside a box with a text alternative, with its definition
+    await expect(trends.locator(".trends-chart")).toHaveCount(5);
+    await expect(trends.getByRole("img", { name: /Liniendiagramm: Offene Fälle je Vollzeitstelle/ })).toBeVisible();
+    // drawn after hydration: a large page on a busy machine may take a while
+    await expect(trends.locator(".trends-canvas svg.recharts-surface").first()).toBeVisible({ timeout: 45_000 });
+    expect(await trends.locator(".trends-canvas").count()).toBe(await trends.locator(".trends-canvas svg.recharts-surface").count());
+    await expect(trends.getByText(/Summe der Vollzeitäquivalente/)).toBeVisible();
+    // the standard caseload is drawn as a labelled reference line
+    await expect(trends.getByRole("img", { name: /Offene Fälle je Vollzeitstelle/ }).getByText(/^Standard/)).toBeVisible();
+    await trends.getByText("Als Tabelle anzeigen: Offene Fälle je Vollzeitstelle").click();
+    const table = trends.getByRole("table", { name: /Offene Fälle je Vollzeitstelle/ });
+    await expect(table).toBeVisible();
+    await expect(table.getByRole("row")).toHaveCount(25);
+    await expect(table.getByRole("columnheader", { name: "Monat" })).toBeVisible();
+    await trends.getByText("Als Tabelle anzeigen: Abschlüsse nach Abschlussgrund").click();
+    await expect(trends.getByRole("table", { name: /Abschlüsse nach Abschlussgrund/ }).getByRole("columnheader", { name: "Alle Abschlüsse" })).toBeVisible();
+    expect(personalDataIn(await trends.innerText())).toEqual([]);
+    await expectNoA11yViolations(page, "/berichte, Entwicklung mit geöffneten Tabellen");
+    expect(csp).toEqual([]);
+  });
+
   test("the filters travel in the URL; a split shows one column per group", async ({ page, login }) => {
     await login(page, "lenkung");
     await page.getByLabel("Aufteilung").selectOption("kommune");
@@ -117,6 +146,8 @@ test.describe("Berichte für die Lenkungsgruppe", () => {
     );
     const xlsxText = texts.join("\n");
     expect(xlsxText).toContain("Zielerreichungsquote");
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Auf einen Blick", "Auswertung", "Entwicklung"]);
+    expect(xlsxText).toContain("Entwicklung (24 Monate)");
     expect(personalDataIn(xlsxText)).toEqual([]);
   });
 });

@@ -152,7 +152,7 @@ test.describe("case list", () => {
     await login(page, "koordination");
     await page.goto("/faelle?abgeschlossene=1");
     const total = await totalOf(page);
-    expect(total, "demo data: 200 cases").toBeGreaterThan(100);
+    expect(total, "demo data: 400 cases").toBeGreaterThan(100);
     const pages = Math.ceil(total / 25);
     await expect(caseRows(page)).toHaveCount(25);
     await expect(page.getByRole("status").filter({ hasText: "Seite 1 von" })).toContainText(`Seite 1 von ${pages}`);

@@ -99,7 +99,7 @@ describe("XLSX", () => {
     });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Auf einen Blick", "Auswertung"]);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Auf einen Blick", "Auswertung", "Entwicklung"]);
     const sheet = workbook.worksheets[0] as ExcelJS.Worksheet;
     const rows: ExcelJS.CellValue[][] = [];
     sheet.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)));
