@@ -34,6 +34,7 @@ const CASE_BEARING_TABLES = [
   "organisation_transfers",
   "audit_log",
   "residence_documents",
+  "import_rows",
 ] as const;
 
 /**
