@@ -5,7 +5,7 @@
 // external key goes into import_rows in the same transaction, so a re-import skips it.
 // Progress: the job row is updated every few rows; the result page polls it.
 import ExcelJS from "exceljs";
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, type Transaction, sql } from "kysely";
 import {
   type ColumnMapping,
   IMPORT_FIELDS,
@@ -44,8 +44,11 @@ export const IMPORT_MESSAGES = {
   alreadyStarted: "Dieser Import wurde bereits gestartet.",
 } as const;
 
-/** How many rows between two progress updates of the job row. */
-const PROGRESS_EVERY = 25;
+/**
+ * Rows per database transaction (each row in its own savepoint, so a refused row is undone alone): one
+ * commit per batch instead of per row. The job's progress is updated after each batch.
+ */
+const BATCH_ROWS = 50;
 
 export function mayImport(actor: Actor): boolean {
   // Opening cases for any case manager and writing their content: the coordination.
@@ -493,41 +496,55 @@ export async function runImportJob(
       outcome.rejected += 1;
       outcome.rejections.push({ rowNumber: rows[i]?.rowNumber ?? 0, cells: rows[i]?.cells ?? [], messages });
     };
-    for (const [i, v] of validated.entries()) {
-      const key = keys[i];
-      if (!v.plan || !key) {
-        reject(i, messagesOf(v));
-      } else if (already.has(key)) {
-        outcome.skipped += 1;
-      } else if (seenKeys.has(key)) {
-        reject(i, ["Die Kennung dieser Zeile kommt in der Datei mehrfach vor."]);
-      } else {
-        seenKeys.add(key);
-        const duplicate = await duplicateMessage(db, actor, v.plan);
-        if (duplicate) reject(i, [duplicate]);
+    for (let from = 0; from < validated.length; from += BATCH_ROWS) {
+      // 1. checks outside the transaction (the duplicate check reads as the system, see db/duplicates.ts)
+      const toImport: { i: number; plan: ImportPlan; key: string; rowNumber: number }[] = [];
+      for (let i = from; i < Math.min(from + BATCH_ROWS, validated.length); i++) {
+        const v = validated[i] as ValidatedRow;
+        const key = keys[i];
+        if (!v.plan || !key) reject(i, messagesOf(v));
+        else if (already.has(key)) outcome.skipped += 1;
+        else if (seenKeys.has(key)) reject(i, ["Die Kennung dieser Zeile kommt in der Datei mehrfach vor."]);
         else {
-          const plan = v.plan;
+          seenKeys.add(key);
+          const duplicate = await duplicateMessage(db, actor, v.plan);
+          if (duplicate) reject(i, [duplicate]);
+          else toImport.push({ i, plan: v.plan, key, rowNumber: v.rowNumber });
+        }
+      }
+      // 2. one transaction per batch, one savepoint per row: a refused row is rolled back alone
+      const refused: { i: number; message: string }[] = [];
+      const created = await db.transaction().execute(async (trx) => {
+        const ids: string[] = [];
+        for (const r of toImport) {
+          await sql`SAVEPOINT import_row`.execute(trx);
           try {
-            const caseId = await db
-              .transaction()
-              .execute((trx) => importRow(trx, actor, plan, { jobId, fileName: job.fileName, rowNumber: v.rowNumber, key }, reopenPeriodDays));
-            outcome.imported += 1;
-            outcome.caseIds.push(caseId);
+            ids.push(await importRow(trx, actor, r.plan, { jobId, fileName: job.fileName, rowNumber: r.rowNumber, key: r.key }, reopenPeriodDays));
+            await sql`RELEASE SAVEPOINT import_row`.execute(trx);
           } catch (error) {
-            if (error instanceof StepRefused) reject(i, [`Vom Fallablauf abgelehnt: ${error.message}`]);
-            else if (isUniqueViolation(error)) outcome.skipped += 1;
+            await sql`ROLLBACK TO SAVEPOINT import_row`.execute(trx);
+            if (error instanceof StepRefused) refused.push({ i: r.i, message: `Vom Fallablauf abgelehnt: ${error.message}` });
+            else if (isUniqueViolation(error)) refused.push({ i: r.i, message: "" });
             else throw error;
           }
         }
+        return ids;
+      });
+      outcome.imported += created.length;
+      outcome.caseIds.push(...created);
+      for (const r of refused) {
+        // a key another import took meanwhile: skipped like a known key
+        if (r.message === "") outcome.skipped += 1;
+        else reject(r.i, [r.message]);
       }
-      if ((i + 1) % PROGRESS_EVERY === 0) {
-        await db
-          .updateTable("import_jobs")
-          .set({ processed: i + 1, imported: outcome.imported, skipped: outcome.skipped, rejected: outcome.rejected, updated_at: new Date() })
-          .where("id", "=", jobId)
-          .execute();
-      }
+      const processed = Math.min(from + BATCH_ROWS, validated.length);
+      await db
+        .updateTable("import_jobs")
+        .set({ processed, imported: outcome.imported, skipped: outcome.skipped, rejected: outcome.rejected, updated_at: new Date() })
+        .where("id", "=", jobId)
+        .execute();
     }
+    outcome.rejections.sort((a, b) => a.rowNumber - b.rowNumber);
     await db
       .updateTable("import_jobs")
       .set({
