@@ -2,7 +2,6 @@
 // suggests which column is which field, parses German cell values and validates one row against the
 // site's reference data, giving one German message per cell and, for a valid row, the plan of steps the
 // case service replays (db/import/). No I/O, no clock: "today" is passed in.
-import { createHash } from "node:crypto";
 import { evaluateTargetGroup, parseLocalDate, type TargetGroupDefinition } from "./target-groups";
 import {
   CLOSURE_REASONS,
@@ -106,10 +105,12 @@ export function fieldForHeader(header: string): ImportField | null {
 export function suggestMapping(headers: string[]): ColumnMapping {
   const found = headers.map(fieldForHeader);
   const hasFirstName = found.includes("firstName");
+  const isName = (i: number) => normalizeHeader(headers[i] ?? "") === "name";
+  const otherLastName = found.some((f, i) => f === "lastName" && !isName(i));
   const used = new Set<ImportField>();
   return found.map((field, i) => {
     let f = field;
-    if (f === "lastName" && !hasFirstName && normalizeHeader(headers[i] ?? "") === "name") f = "fullName";
+    if (f === "lastName" && !hasFirstName && !otherLastName && isName(i)) f = "fullName";
     if (f === null || used.has(f)) return null;
     used.add(f);
     return f;
@@ -607,14 +608,13 @@ export function cellsByField(row: RawCell[], mapping: ColumnMapping): Partial<Re
 }
 
 /**
- * The row's external key for idempotency: the mapped ID column when there is one, else a hash of the
- * normalised identifying fields (name, birth date, opening date). Prefixed so both kinds never collide.
+ * What identifies a row for idempotency: the mapped ID column when there is one, else the normalised
+ * identifying fields (name, birth date, opening date). db/import hashes the latter into the stored key.
  */
-export function externalKey(cells: Partial<Record<ImportField, RawCell>>, plan: ImportPlan): string {
+export function externalIdentity(cells: Partial<Record<ImportField, RawCell>>, plan: ImportPlan): { id: string } | { identity: string } {
   const id = (cells.externalId ?? "").trim();
-  if (id) return `id:${id.slice(0, 200)}`;
-  const identity = [key(plan.client.lastName), key(plan.client.firstName), plan.client.birthDate ?? "", plan.openedOn].join("|");
-  return `hash:${createHash("sha256").update(identity).digest("hex").slice(0, 40)}`;
+  if (id) return { id: id.slice(0, 200) };
+  return { identity: [key(plan.client.lastName), key(plan.client.firstName), plan.client.birthDate ?? "", plan.openedOn].join("|") };
 }
 
 /** A key for duplicates within one file: the same person (normalised name, birth date). */

@@ -5,17 +5,14 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import {
-  IMPORT_FIELDS,
-  IMPORT_FIELD_KEYS,
-  type ImportField,
-  getImportJob,
+import { getImportJob,
   mayImport,
   previewImport,
   saveImportMapping,
   startImport,
 } from "~/db.server";
 import { notFound, requirePermission } from "~/guards.server";
+import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from "../../workflows/case-import";
 
 export const meta: MetaFunction = () => [{ title: "Import: Spalten zuordnen – KIM Fallmanagement" }];
 

@@ -4,6 +4,7 @@
 // classification, closure), in one transaction per row: a row is imported whole or not at all. Its
 // external key goes into import_rows in the same transaction, so a re-import skips it.
 // Progress: the job row is updated every few rows; the result page polls it.
+import { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
 import { type Kysely, type Transaction, sql } from "kysely";
 import {
@@ -18,7 +19,7 @@ import {
   type ValidatedRow,
   cellsByField,
   checkMapping,
-  externalKey,
+  externalIdentity,
   personInFileKey,
   planSteps,
   suggestMapping,
@@ -484,9 +485,10 @@ export async function runImportJob(
     const validated = validateAll(rows, job.mapping, ref);
     const keyOf = (v: ValidatedRow, i: number): string | null => {
       if (!v.plan) return null;
-      const raw = externalKey(cellsByField(rows[i]?.cells ?? [], job.mapping), v.plan);
+      const found = externalIdentity(cellsByField(rows[i]?.cells ?? [], job.mapping), v.plan);
       // ID keys belong to their source list: "Nr. 17" of one list is not "Nr. 17" of another.
-      return raw.startsWith("id:") ? `id:${job.source.toLowerCase()}:${raw.slice(3)}` : raw;
+      if ("id" in found) return `id:${job.source.toLowerCase()}:${found.id}`;
+      return `hash:${createHash("sha256").update(found.identity).digest("hex").slice(0, 40)}`;
     };
     const keys = validated.map(keyOf);
     const already = await knownKeys(db, keys.filter((k): k is string => k !== null));
