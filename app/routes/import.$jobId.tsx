@@ -197,7 +197,7 @@ export default function ImportJob() {
             In der ganzen Datei: {preview.validCount} Zeilen gültig, {preview.invalidCount} mit Fehlern. Mögliche Dubletten zu
             bereits erfassten Personen prüft der Import für jede Zeile; die Vorschau zeigt sie für die ersten Zeilen.
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="vorschau">
             <table className="data import-preview">
               <thead>
                 <tr>

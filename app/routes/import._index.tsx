@@ -6,10 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { createImportJob, listImportJobs, mayImport, purgeOldImportJobs } from "~/db.server";
 import { requirePermission } from "~/guards.server";
 import { IMPORT_LIMITS } from "../../workflows/case-import";
+import { IMPORT_JOB_STATUSES } from "../../workflows/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Fallisten importieren – KIM Fallmanagement" }];
 
-const STATUS_LABEL = { entwurf: "Zuordnung offen", laeuft: "läuft", fertig: "fertig", fehlgeschlagen: "fehlgeschlagen" } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "write:case:any");
@@ -113,7 +113,7 @@ export default function ImportUpload() {
                     <Link to={`/import/${j.id}`}>{j.fileName}</Link>
                   </td>
                   <td>{dateTime.format(new Date(j.createdAt))}</td>
-                  <td>{STATUS_LABEL[j.status]}</td>
+                  <td>{IMPORT_JOB_STATUSES.label[j.status]}</td>
                   <td>{j.total}</td>
                   <td>{j.imported}</td>
                   <td>{j.rejected}</td>

@@ -27,6 +27,7 @@ import {
   RESIDENCE_STATUSES,
   ROLES,
   TARGET_GROUPS,
+  IMPORT_JOB_STATUSES,
 } from "../../workflows/vocabulary";
 import { DOCUMENT_KINDS } from "../../workflows/documents";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -409,6 +410,7 @@ const ENUM_CHECKS: Record<string, readonly string[]> = {
   "organisations.kind": ORGANISATION_KINDS.values,
   "organisations.coordination_access": COORDINATION_ACCESS.values,
   "users.role": ROLES.values,
+  "import_jobs.status": IMPORT_JOB_STATUSES.values,
   "finding_decisions.status": DECISION_STATUSES.values,
   "target_group_definitions.code": TARGET_GROUPS.values,
   "clients.gender": GENDERS.values,
