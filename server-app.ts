@@ -135,7 +135,11 @@ function toRemixRequest(req: ExpressRequest, res: express.Response): Request {
     headers: remixHeaders(req),
     signal: controller.signal,
   };
-  if (req.method !== "GET" && req.method !== "HEAD") init.body = parsedBodyOf(res) ?? "";
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    // a form's text, or the bytes of an upload (multipart, upload routes only)
+    const body = parsedBodyOf(res);
+    init.body = Buffer.isBuffer(body) ? new Uint8Array(body) : (body ?? "");
+  }
   let done = false;
   res.on("finish", () => (done = true));
   res.on("close", () => {

@@ -32,3 +32,4 @@ export * from "../db/health";
 export * from "../db/audit-log";
 export * from "../db/organisations";
 export * from "../db/decisions";
+export * from "../db/import/import-service";

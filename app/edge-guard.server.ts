@@ -7,9 +7,11 @@
 // - route parameters that name a record (caseId, userId, …) must have the record id's shape (else 404),
 //   so no malformed id ever reaches SQL;
 // - legacy Remix data requests (`?_data=`) are refused (single fetch serves `.data` paths);
-// - POST bodies must be application/x-www-form-urlencoded in UTF-8 (415 otherwise; no route takes files;
-//   a POST without any body counts as an empty form),
-//   at most BODY_LIMIT bytes (413). A route that takes files one day needs a multipart check here;
+// - POST bodies must be application/x-www-form-urlencoded in UTF-8 (415 otherwise; a POST without any
+//   body counts as an empty form), at most BODY_LIMIT bytes (413). Only the routes in UPLOAD_ROUTES
+//   (the case-list import) also take multipart/form-data, up to UPLOAD_LIMIT bytes (413 with its own
+//   German message; a larger declared body is refused before it is read, a larger streamed one is
+//   discarded, never buffered); its text fields get the same checks as a form;
 // - only GET, HEAD and POST, and POST only where the route has an action (405).
 //
 // A refused page request is rewritten to a GET of the refusal page (app/routes/abgelehnt.tsx), so the
@@ -21,6 +23,12 @@ import { REFUSALS, REFUSAL_PATH, type RefusalReason } from "./refusals";
 
 /** The largest form body accepted (the longest form, the personal data, is a few kB). */
 export const BODY_LIMIT = 256 * 1024;
+
+/** The largest file upload accepted (the case-list import, IMPORT_LIMITS.maxBytes) plus room for the form. */
+export const UPLOAD_LIMIT = 20 * 1024 * 1024 + 64 * 1024;
+
+/** Route ids that take a multipart/form-data upload. */
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(["routes/import._index"]);
 
 /**
  * Multi-line fields (textareas): the only ones where tab and line breaks are allowed. Every textarea of
@@ -49,6 +57,7 @@ export const ROUTE_PARAM_KINDS: Record<string, (value: string) => boolean> = {
   findingId: (v) => UUID.test(v),
   partnerId: (v) => v === "neu" || (/^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4),
   editionId: (v) => /^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4,
+  jobId: (v) => UUID.test(v),
 };
 
 // Every C0 control, DEL and the C1 controls; in free text, tab, line feed and carriage return are fine.
@@ -262,6 +271,7 @@ export function guardRequestLine(routes: RouteTable): RequestHandler {
       const found = routes.matchSegments(segments);
       // Remix would answer a POST to a page without an action with its own English 405.
       if (req.method === "POST" && !found?.hasAction) throw new Refusal("methode");
+      if (found && UPLOAD_ROUTES.has(found.id)) res.locals.uploadRoute = true;
       for (const [name, value] of Object.entries(found?.params ?? {})) {
         const check = ROUTE_PARAM_KINDS[name];
         if (check && !check(value)) throw new Refusal("nicht-gefunden");
@@ -274,7 +284,7 @@ export function guardRequestLine(routes: RouteTable): RequestHandler {
   };
 }
 
-function readBody(req: Parameters<RequestHandler>[0], limit: number): Promise<Buffer> {
+function readBody(req: Parameters<RequestHandler>[0], limit: number, tooLargeReason: RefusalReason = "umfang"): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -284,14 +294,47 @@ function readBody(req: Parameters<RequestHandler>[0], limit: number): Promise<Bu
       if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on("end", () => (tooLarge ? reject(new Refusal("umfang")) : resolve(Buffer.concat(chunks))));
+    req.on("end", () => (tooLarge ? reject(new Refusal(tooLargeReason)) : resolve(Buffer.concat(chunks))));
     req.on("error", reject);
   });
 }
 
-/** The form body the guard read and checked (the request stream is consumed by then). */
-export function parsedBodyOf(res: ExpressResponse): string | undefined {
-  return typeof res.locals.formBody === "string" ? res.locals.formBody : undefined;
+/** The form body the guard read and checked (the request stream is consumed by then); bytes for an upload. */
+export function parsedBodyOf(res: ExpressResponse): string | Buffer | undefined {
+  const body: unknown = res.locals.formBody;
+  return typeof body === "string" || Buffer.isBuffer(body) ? body : undefined;
+}
+
+/** A multipart upload to an upload route: size first, then its text fields as strictly as a form. */
+function guardUpload(req: Parameters<RequestHandler>[0], res: ExpressResponse, next: (error?: unknown) => void, type: string) {
+  const declared = Number(req.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > UPLOAD_LIMIT) {
+    // Refused before reading; the rest of the body is discarded and the connection closes after the answer.
+    res.setHeader("Connection", "close");
+    req.resume();
+    refuse(req, res, "datei-umfang", next);
+    return;
+  }
+  readBody(req, UPLOAD_LIMIT, "datei-umfang")
+    .then(async (buffer) => {
+      let form: FormData;
+      try {
+        form = await new Response(new Uint8Array(buffer), { headers: { "Content-Type": type } }).formData();
+      } catch {
+        throw new Refusal("fehlerhaft");
+      }
+      const texts: Array<[string, string]> = [];
+      for (const [name, value] of form.entries()) {
+        texts.push([name, typeof value === "string" ? value : value.name]);
+      }
+      checkFields(texts, FREE_TEXT_FIELDS);
+      res.locals.formBody = buffer;
+      next();
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Refusal) refuse(req, res, error.reason, next);
+      else next(error);
+    });
 }
 
 /** POST bodies: content type, size, strict UTF-8, control characters; the checked text goes on to Remix. */
@@ -308,6 +351,10 @@ export function guardFormBody(): RequestHandler {
       req.headers["content-type"] = "application/x-www-form-urlencoded";
       res.locals.formBody = "";
       return next();
+    }
+    if (!encoded && mediaType === "multipart/form-data" && res.locals.uploadRoute === true) {
+      guardUpload(req, res, next, req.get("content-type") ?? "");
+      return;
     }
     if (encoded || mediaType !== "application/x-www-form-urlencoded" || (charset !== undefined && charset !== "utf-8")) {
       // The body is not read; the connection closes after the answer.

@@ -23,6 +23,7 @@ export const ROLE_NAV: Record<Role, NavItem[]> = {
     { to: "/team", label: "Teamübersicht" },
     { to: "/faelle", label: "Alle Fälle", end: true },
     { to: "/warteschlange", label: "Nicht zugewiesen" },
+    { to: "/import", label: "Falllisten importieren" },
     { to: "/huerden", label: "Strukturelle Hürden" },
     { to: "/zielgruppen", label: "Zielgruppen" },
     { to: "/partner", label: "Partner" },

@@ -25,6 +25,12 @@ export const REFUSALS = {
     status: 415,
     message: "Dieses Datenformat wird nicht angenommen. Bitte senden Sie das Formular über die Seite.",
   },
+  /** An uploaded file above the upload limit (the case-list import). */
+  "datei-umfang": {
+    status: 413,
+    message:
+      "Die Datei ist zu groß. Es werden Dateien bis 20 MB angenommen. Bitte teilen Sie die Liste auf mehrere Dateien auf.",
+  },
   /** A body above the limit. */
   umfang: { status: 413, message: "Die gesendeten Daten sind zu umfangreich." },
   /** A method other than GET, HEAD and POST. */

@@ -75,6 +75,12 @@ function germanDate(iso: string): string {
 
 function caseEventDetail(type: string, p: Payload, names: Map<string, string>): string | null {
   switch (type) {
+    case "CASE_OPENED": {
+      // an imported case (db/import): marked in its history with the list it came from
+      const imported = p.imported as { fileName?: unknown; rowNumber?: unknown } | undefined;
+      if (!imported) return null;
+      return `importiert aus der Fallliste „${text(imported.fileName) ?? "unbekannt"}“${typeof imported.rowNumber === "number" ? `, Zeile ${imported.rowNumber}` : ""}`;
+    }
     case "RECORD_CONTACT":
       return [label(CONTACT_TYPES.label, p.contactType), typeof p.minutes === "number" ? `${p.minutes} Min.` : null]
         .filter(Boolean)

@@ -326,8 +326,32 @@ export async function applyCaseEvent(
   actor: ServiceActor,
   input: ApplyCaseEventInput,
 ): Promise<ApplyCaseEventResult> {
+  const outcome = await db.transaction().execute((trx) => applyCaseEventIn(trx, actor, input));
+  if (!outcome.ok) {
+    await writeAudit(db, {
+      actorId: actorId(actor),
+      actorRole: actorRole(actor),
+      action: "case.event",
+      objectType: "case",
+      objectId: input.caseId,
+      outcome: "denied",
+      detail: { event: input.command.type, reason: outcome.reason },
+    });
+  }
+  return outcome;
+}
+
+/**
+ * applyCaseEvent inside a transaction the caller holds (the import replays several historical steps
+ * of one case atomically). A refusal writes nothing here; the caller rolls back and records it.
+ */
+export async function applyCaseEventIn(
+  trx: Transaction<Database>,
+  actor: ServiceActor,
+  input: ApplyCaseEventInput,
+): Promise<ApplyCaseEventResult> {
   const at = input.at ?? new Date().toISOString();
-  const outcome = await db.transaction().execute(async (trx): Promise<ApplyCaseEventResult> => {
+  {
     const row = await trx
       .selectFrom("cases")
       .select([
@@ -435,19 +459,7 @@ export async function applyCaseEvent(
       detail: { event: type, from: row.state, to: result.phase },
     });
     return { ok: true, rowVersion, phase: result.phase, previousPhase: row.state, eventId: inserted.id };
-  });
-  if (!outcome.ok) {
-    await writeAudit(db, {
-      actorId: actorId(actor),
-      actorRole: actorRole(actor),
-      action: "case.event",
-      objectType: "case",
-      objectId: input.caseId,
-      outcome: "denied",
-      detail: { event: input.command.type, reason: outcome.reason },
-    });
   }
-  return outcome;
 }
 
 /** The record and audit row of a transfer to another organisation (the case row moved by trigger). */
@@ -513,7 +525,27 @@ export async function openCase(
 ): Promise<{ caseId: string; clientId: string; aktenzeichen: string }> {
   if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
   const reopenPeriodDays = await getSetting(db, "reopen_period_days");
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => openCaseIn(trx, actor, input, at, reopenPeriodDays));
+}
+
+/** Where an imported case came from (kept in its CASE_OPENED event: the history marks it "importiert"). */
+export interface ImportOrigin {
+  jobId: string;
+  fileName: string;
+  rowNumber: number;
+}
+
+/** openCase inside a transaction the caller holds (the import). */
+export async function openCaseIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: OpenCaseInput,
+  at: string,
+  reopenPeriodDays: number,
+  imported?: ImportOrigin,
+): Promise<{ caseId: string; clientId: string; aktenzeichen: string }> {
+  if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
+  {
     // An intake without a case manager belongs to the organisation that opened it; with one, the
     // trigger of migration 0007 puts the case into the case manager's organisation.
     const opener = await trx.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirstOrThrow();
@@ -568,7 +600,7 @@ export async function openCase(
         case_id: caseId,
         seq: 1,
         type: "CASE_OPENED",
-        payload: JSON.stringify({ caseManagerId: input.caseManagerId, reopenPeriodDays, at }),
+        payload: JSON.stringify({ caseManagerId: input.caseManagerId, reopenPeriodDays, at, ...(imported ? { imported } : {}) }),
         from_state: null,
         to_state: phaseOf(snapshot),
         actor_id: actor.id,
@@ -597,7 +629,7 @@ export async function openCase(
       .where("superseded_at", "is", null)
       .execute();
     return { caseId, clientId: client.id, aktenzeichen };
-  });
+  }
 }
 
 /**

@@ -422,6 +422,39 @@ export interface JobRunsTable {
   result: Json | null;
 }
 
+/** An uploaded case list (migration 0018): its rows as read, the mapping, progress and rejections. */
+export interface ImportJobsTable {
+  id: Generated<string>;
+  created_by: string;
+  file_name: string;
+  source: string;
+  detected: string;
+  headers: Json;
+  rows: Json | null;
+  mapping: Json | null;
+  formula_cells: Generated<number>;
+  status: Generated<"entwurf" | "laeuft" | "fertig" | "fehlgeschlagen">;
+  total: number;
+  processed: Generated<number>;
+  imported: Generated<number>;
+  skipped: Generated<number>;
+  rejected: Generated<number>;
+  rejections: Json | null;
+  created_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  updated_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+/** The external key of each imported list row (idempotency of re-imports). */
+export interface ImportRowsTable {
+  external_key: string;
+  case_id: string;
+  job_id: string | null;
+  row_number: number;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   municipalities: MunicipalitiesTable;
   organisations: OrganisationsTable;
@@ -452,6 +485,8 @@ export interface Database {
   report_cases: ReportCasesTable;
   report_case_intervals: ReportCaseIntervalsTable;
   job_runs: JobRunsTable;
+  import_jobs: ImportJobsTable;
+  import_rows: ImportRowsTable;
 }
 
 export type User = Selectable<UsersTable>;

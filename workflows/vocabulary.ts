@@ -244,6 +244,15 @@ export const COORDINATION_ACCESS = labels({
 });
 export type CoordinationAccess = (typeof COORDINATION_ACCESS.values)[number];
 
+/** States of an import job (import_jobs.status, migration 0018). */
+export const IMPORT_JOB_STATUSES = labels({
+  entwurf: "Zuordnung offen",
+  laeuft: "läuft",
+  fertig: "fertig",
+  fehlgeschlagen: "fehlgeschlagen",
+});
+export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES.values)[number];
+
 /** Case phases (the top-level states of the case statechart), in process order. */
 export const CASE_PHASES = labels({
   intake: "Zugang",

@@ -211,6 +211,45 @@ describe("bodies that are not forms", () => {
   });
 });
 
+describe("file uploads (the case-list import, /import only)", () => {
+  const BOUNDARY = "----kimtest7MA4YWxkTrZu0gW";
+  const multipart = (file: Buffer, name = "liste.csv") =>
+    Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="datei"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`),
+      file,
+      Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+    ]);
+  const contentType = `multipart/form-data; boundary=${BOUNDARY}`;
+  let coordinatorCookie: string;
+  beforeAll(async () => {
+    coordinatorCookie = await sessionCookie(server, actors.coordinator.id);
+  });
+
+  test("a CSV posted to /import becomes a draft import (303/302 to its mapping page)", async () => {
+    const csv = Buffer.from("Nachname;Vorname;Kommune;Aufnahmedatum\r\nTest;Anna;Hilden;01.02.2023\r\n");
+    const answer = await request(server, "POST", "/import?index", { cookie: coordinatorCookie, contentType, body: multipart(csv) });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.location).toMatch(/^\/import\/[0-9a-f-]{36}$/);
+  });
+
+  test("50 MB posted to /import: 413 with a German message before the body is read, nothing written", async () => {
+    const before = await fingerprint();
+    const answer = await request(server, "POST", "/import?index", {
+      cookie: coordinatorCookie,
+      contentType,
+      body: multipart(Buffer.alloc(50 * 1024 * 1024, 0x41)),
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.text).toContain("Die Datei ist zu groß. Es werden Dateien bis 20 MB angenommen.");
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  test("multipart anywhere else stays refused (415), also with a boundary", async () => {
+    const answer = await request(server, "POST", "/faelle/neu", { cookie: cmCookie, contentType, body: multipart(Buffer.from("x")) });
+    expectGermanRefusal(answer, 415);
+  });
+});
+
 describe("legacy ?_data= requests", () => {
   test("GET /huerden?_data=routes/huerden._index: 4xx with a German message", async () => {
     const answer = await request(server, "GET", "/huerden?_data=routes/huerden._index", { cookie: cmCookie });

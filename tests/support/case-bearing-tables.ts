@@ -1,4 +1,4 @@
-/** Every table that holds case content: row-level security on and forced (migrations 0014, 0015). */
+/** Every table that holds case content: row-level security on and forced (migrations 0014, 0015, 0018). */
 export const CASE_BEARING_TABLES = [
   "cases",
   "clients",
@@ -13,4 +13,5 @@ export const CASE_BEARING_TABLES = [
   "organisation_transfers",
   "audit_log",
   "residence_documents",
+  "import_rows",
 ] as const;
