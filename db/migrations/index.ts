@@ -13,6 +13,7 @@ import * as m0014 from "./0014-row-level-security";
 import * as m0015 from "./0015-residence-documents";
 import * as m0016 from "./0016-meeting";
 import * as m0017 from "./0017-document-templates";
+import * as m0019 from "./0019-residence-report-facts";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0015-residence-documents": m0015,
   "0016-meeting": m0016,
   "0017-document-templates": m0017,
+  "0019-residence-report-facts": m0019,
 };

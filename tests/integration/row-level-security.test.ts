@@ -34,6 +34,8 @@ const CASE_BEARING_TABLES = [
   "organisation_transfers",
   "audit_log",
   "residence_documents",
+  "report_residence_transition_facts",
+  "report_residence_deadline_facts",
 ] as const;
 
 /**
