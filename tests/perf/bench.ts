@@ -84,7 +84,7 @@ async function prepareDatabase(): Promise<{ db: Kysely<Database>; close: () => P
   try {
     const exists = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_database WHERE datname = ${DB_NAME}`.execute(admin.db);
     if (reuse && Number(exists.rows[0]?.n) > 0) {
-      const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+      const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10, connectTimeoutMs: 120_000 });
       const have = await handle.db
         .selectFrom("cases")
         .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -102,7 +102,7 @@ async function prepareDatabase(): Promise<{ db: Kysely<Database>; close: () => P
   } finally {
     await admin.close();
   }
-  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10, connectTimeoutMs: 120_000 });
   await migrateToLatest(handle.db);
   await seedReferenceData(handle.db);
   await seedDemoUsers(handle.db);
