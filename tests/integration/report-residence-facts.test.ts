@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ReportFilter, SplitDimension } from "../../db/reports/period";
 import { queryResidenceDeadlines, queryResidenceTransitions } from "../../db/reports/queries";
 import type { Database } from "../../db/schema";
-import { seedCases } from "../../db/seed/cases";
+import { createRandom, seedCases } from "../../db/seed/cases";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { RESIDENCE_STATUSES, type ResidenceStatus } from "../../workflows/vocabulary";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -17,32 +17,7 @@ import { type TestDatabase, createTestDatabase } from "./db";
 const SEED = Number(process.env.REPORT_FACTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`[report-residence-facts] seed ${SEED}`);
 
-/** mulberry32: a small deterministic generator for the mutations. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick<T>(values: readonly T[]): T {
-      return values[Math.floor(next() * values.length)] as T;
-    },
-    sample<T>(values: readonly T[], n: number): T[] {
-      const copy = [...values];
-      const out: T[] = [];
-      while (out.length < n && copy.length) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0] as T);
-      return out;
-    },
-  };
-}
-
-const rnd = generator(SEED);
+const rnd = createRandom(SEED);
 let t: TestDatabase;
 let db: Kysely<Database>;
 
@@ -118,8 +93,8 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
     // new documents: a mix of statuses and dates around today (moves to a secure status among them)
     for (const clientId of rnd.sample(clients, 40)) {
       const status = rnd.pick<ResidenceStatus>(RESIDENCE_STATUSES.values as readonly ResidenceStatus[]);
-      const issued = rnd.next() < 0.7 ? isoDay(-rnd.int(500)) : null;
-      const until = rnd.next() < 0.7 ? isoDay((issued ? 0 : -300) + rnd.int(400)) : null;
+      const issued = rnd.next() < 0.7 ? isoDay(-rnd.int(0, 499)) : null;
+      const until = rnd.next() < 0.7 ? isoDay((issued ? 0 : -300) + rnd.int(0, 399)) : null;
       await db
         .insertInto("residence_documents")
         .values({
@@ -127,7 +102,7 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
           status,
           issued_on: issued,
           valid_until: until && issued && until < issued ? issued : until,
-          recorded_at: rnd.next() < 0.5 ? new Date(`${isoDay(-rnd.int(400))}T09:00:00Z`) : undefined,
+          recorded_at: rnd.next() < 0.5 ? new Date(`${isoDay(-rnd.int(0, 399))}T09:00:00Z`) : undefined,
         })
         .execute();
     }
@@ -135,12 +110,12 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
     // corrections: dates and status of existing (current or superseded) documents, singly and in one statement
     const documents = (await db.selectFrom("residence_documents").select("id").execute()).map((r) => r.id);
     for (const id of rnd.sample(documents, 40)) {
-      const issued = rnd.next() < 0.5 ? isoDay(-rnd.int(600)) : null;
+      const issued = rnd.next() < 0.5 ? isoDay(-rnd.int(0, 599)) : null;
       await db
         .updateTable("residence_documents")
         .set({
           issued_on: issued,
-          valid_until: issued ? isoDay(-rnd.int(100) + 300) : rnd.next() < 0.5 ? isoDay(rnd.int(600) - 400) : null,
+          valid_until: issued ? isoDay(-rnd.int(0, 99) + 300) : rnd.next() < 0.5 ? isoDay(rnd.int(0, 599) - 400) : null,
           ...(rnd.next() < 0.4 ? { status: rnd.pick<ResidenceStatus>(["ae_25b", "duldung_60a", "ae_104c", "niederlassungserlaubnis"]) } : {}),
         })
         .where("id", "=", id)
@@ -163,7 +138,7 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
     const open = await db.selectFrom("report_residence_deadline_facts").select(["case_id", "deadline_on"]).where("met", "=", false).execute();
     expect(open.length).toBeGreaterThan(0);
     for (const d of rnd.sample(open, 30)) {
-      const day = new Date(`${String(d.deadline_on)}T12:00:00Z`).getTime() + (rnd.int(80) - 65) * 86_400_000;
+      const day = new Date(`${String(d.deadline_on)}T12:00:00Z`).getTime() + (rnd.int(0, 79) - 65) * 86_400_000;
       const seq = await db
         .selectFrom("case_events")
         .select((eb) => eb.fn.max("seq").as("seq"))
@@ -189,7 +164,7 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
     for (const c of rnd.sample(cases.filter((x) => x.state !== "closed"), 15)) {
       await db
         .updateTable("cases")
-        .set({ state: "closed", closed_at: new Date(`${isoDay(-rnd.int(300))}T15:00:00Z`), closure_reason: "verzogen" })
+        .set({ state: "closed", closed_at: new Date(`${isoDay(-rnd.int(0, 299))}T15:00:00Z`), closure_reason: "verzogen" })
         .where("id", "=", c.id)
         .execute();
     }
@@ -204,7 +179,7 @@ describe(`residence report facts kept by trigger (seed ${SEED})`, () => {
           referral_municipality_id, increased_need_documented, state, snapshot, machine_version, opened_at, organisation_id)
         SELECT client_id, case_manager_id, target_group, target_group_definition_id, referral_source,
           referral_municipality_id, increased_need_documented, 'active', snapshot, machine_version,
-          ${new Date(`${isoDay(-rnd.int(500))}T08:00:00Z`)}, organisation_id
+          ${new Date(`${isoDay(-rnd.int(0, 499))}T08:00:00Z`)}, organisation_id
         FROM cases WHERE id = ${c.id}`.execute(db);
     }
     await expectKeptEqualsLive("after new cases of known clients");
