@@ -27,6 +27,11 @@ export interface ConnectionOptions {
   pgliteDir?: string | undefined;
   /** Pool size for PostgreSQL. */
   maxConnections?: number | undefined;
+  /**
+   * How long to wait for a connection before failing (default 5 s: requests must not hang on a database
+   * that went away). Bulk loads on a busy server (the benchmarks) may wait longer.
+   */
+  connectTimeoutMs?: number | undefined;
 }
 
 /** A pool that hands out connections set to the current database scope (db/request-actor.ts). */
@@ -92,7 +97,7 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
       max: options.maxConnections ?? 10,
       application_name: "kim-case",
       // A database that went away must not hang requests: they fail fast and the page answers 503.
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     });
     // A broken idle connection must not crash the process.
     pool.on("error", (error) => console.error("[db] idle client error:", error.message));

@@ -484,6 +484,8 @@ export interface Database {
   organisation_transfers: OrganisationTransfersTable;
   report_cases: ReportCasesTable;
   report_case_intervals: ReportCaseIntervalsTable;
+  report_residence_transition_facts: ReportResidenceTransitionFactsTable;
+  report_residence_deadline_facts: ReportResidenceDeadlineFactsTable;
   job_runs: JobRunsTable;
   import_jobs: ImportJobsTable;
   import_rows: ImportRowsTable;
@@ -508,7 +510,7 @@ export type IdentityStepRow = Selectable<IdentityStepsTable>;
 export type StructuralFinding = Selectable<StructuralFindingsTable>;
 export type TargetGroupDefinitionRow = Selectable<TargetGroupDefinitionsTable>;
 
-// Evaluation tables and views for the Lenkungsgruppe report (migrations 0002, 0006 and 0013). The two tables are
+// Evaluation tables and views for the Lenkungsgruppe report (migrations 0002, 0006, 0013 and 0019). The tables are
 // kept in step by database triggers and are read-only for the app; the views stay out of `Database`,
 // which lists exactly the base tables (tests/integration/schema.test.ts); report queries use
 // `db.withTables<ReportViews>()`. Read-only: no Insertable/Updateable.
@@ -540,6 +542,32 @@ export interface ReportCaseIntervalsTable {
   case_manager_id: ReadOnly<string | null>;
   from_on: DateOnly;
   to_on: ReadOnly<DateString | null>;
+  target_group: ReadOnly<TargetGroup | null>;
+  municipality_id: ReadOnly<number>;
+  referral_source: ReadOnly<ReferralSource>;
+  organisation_id: ReadOnly<number>;
+}
+
+/** A move to a secure residence status, per case of the client open on the day (migration 0019). */
+export interface ReportResidenceTransitionFactsTable {
+  document_id: ReadOnly<string>;
+  case_id: ReadOnly<string>;
+  client_id: ReadOnly<string>;
+  moved_on: DateOnly;
+  permit_group: ReadOnly<string>;
+  target_group: ReadOnly<TargetGroup | null>;
+  municipality_id: ReadOnly<number>;
+  referral_source: ReadOnly<ReferralSource>;
+  organisation_id: ReadOnly<number>;
+}
+
+/** A residence deadline, per case of the client open on it, and whether it was met (migration 0019). */
+export interface ReportResidenceDeadlineFactsTable {
+  document_id: ReadOnly<string>;
+  case_id: ReadOnly<string>;
+  client_id: ReadOnly<string>;
+  deadline_on: DateOnly;
+  met: ReadOnly<boolean>;
   target_group: ReadOnly<TargetGroup | null>;
   municipality_id: ReadOnly<number>;
   referral_source: ReadOnly<ReferralSource>;
@@ -651,8 +679,14 @@ export interface ReportResidenceDeadlinesView {
 }
 
 export type ReportViews = {
+  /** report_residence_transition_facts (kept by trigger, migration 0019). */
   report_residence_transitions: ReportResidenceTransitionsView;
+  /** report_residence_deadline_facts (kept by trigger, migration 0019). */
   report_residence_deadlines: ReportResidenceDeadlinesView;
+  /** The transition definition computed on every read (reference for the kept one). */
+  report_residence_transitions_live: ReportResidenceTransitionsView;
+  /** The deadline definition computed on every read (reference for the kept one). */
+  report_residence_deadlines_live: ReportResidenceDeadlinesView;
   report_case_facts: ReportCaseFactsView;
   report_goal_facts: ReportGoalFactsView;
   report_referral_facts: ReportReferralFactsView;

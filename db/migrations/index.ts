@@ -14,6 +14,7 @@ import * as m0015 from "./0015-residence-documents";
 import * as m0016 from "./0016-meeting";
 import * as m0017 from "./0017-document-templates";
 import * as m0018 from "./0018-case-import";
+import * as m0019 from "./0019-residence-report-facts";
 import * as m0021 from "./0021-rls-indexable";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
   "0016-meeting": m0016,
   "0017-document-templates": m0017,
   "0018-case-import": m0018,
+  "0019-residence-report-facts": m0019,
   "0021-rls-indexable": m0021,
 };

@@ -271,11 +271,19 @@ export interface ResidenceTransitionRow {
   moved: number;
 }
 
-/** Cases whose client moved from Duldung/Gestattung/ungeklärt to a residence or settlement permit. */
-export async function queryResidenceTransitions(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
+/**
+ * Cases whose client moved from Duldung/Gestattung/ungeklärt to a residence or settlement permit.
+ * `source` 'live' reads the definition computed on every request instead of the facts kept by trigger.
+ */
+export async function queryResidenceTransitions(
+  db: Kysely<Database>,
+  filter: ReportFilter,
+  split: SplitDimension,
+  options: { source?: "materialised" | "live" } = {},
+) {
   const key = splitKey(split, "moved_on", true);
   return (await reportDb(db)
-    .selectFrom("report_residence_transitions")
+    .selectFrom(options.source === "live" ? "report_residence_transitions_live" : "report_residence_transitions")
     .select([
       groupColumn(key),
       sql<string | null>`CASE WHEN GROUPING(permit_group) = 0 THEN permit_group END`.as("permit_group"),
@@ -306,17 +314,19 @@ export interface ResidenceDeadlineRow {
 
 /**
  * Deadlines of residence documents that fell due in the period before `asOf` (today), and those missed:
- * no new status recorded by the deadline and no step documented in the 8 weeks up to it.
+ * no new status recorded by the deadline and no step documented in the 8 weeks up to it. Whether a
+ * deadline was met is kept by trigger; only "before today" depends on the day (a predicate on the indexed
+ * deadline_on). `source` 'live' reads the definition computed on every request instead.
  */
 export async function queryResidenceDeadlines(
   db: Kysely<Database>,
   filter: ReportFilter,
   split: SplitDimension,
-  options: { asOf: string },
+  options: { asOf: string; source?: "materialised" | "live" },
 ) {
   const key = splitKey(split, "deadline_on", true);
   return (await reportDb(db)
-    .selectFrom("report_residence_deadlines")
+    .selectFrom(options.source === "live" ? "report_residence_deadlines_live" : "report_residence_deadlines")
     .select([groupColumn(key), count().as("due"), count(sql`NOT met`).as("missed")])
     .where(dateInPeriod("deadline_on", filter))
     .where(sql<SqlBool>`deadline_on < ${options.asOf}::date`)

@@ -398,6 +398,28 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     referral_source: "not null",
     organisation_id: "not null",
   },
+  report_residence_transition_facts: {
+    document_id: "not null",
+    case_id: "not null",
+    client_id: "not null",
+    moved_on: "not null",
+    permit_group: "not null",
+    target_group: "null",
+    municipality_id: "not null",
+    referral_source: "not null",
+    organisation_id: "not null",
+  },
+  report_residence_deadline_facts: {
+    document_id: "not null",
+    case_id: "not null",
+    client_id: "not null",
+    deadline_on: "not null",
+    met: "not null",
+    target_group: "null",
+    municipality_id: "not null",
+    referral_source: "not null",
+    organisation_id: "not null",
+  },
 };
 
 const AUDIT_OUTCOMES: Record<AuditOutcome, true> = { allowed: true, denied: true, error: true };

@@ -27,6 +27,9 @@ export function asRequestActor<A extends unknown[], T>(actor: ScopeActor, fn: (.
 /** Whether the benchmark runs under row-level security (see asRequestActor), for its output. */
 export const benchRlsLabel = process.env.BENCH_RLS === "off" ? "row-level security off (system)" : "row-level security on (kim_app)";
 
+/** How long the benchmarks' pools wait for a connection (the app's default of 5 s fails loads on a busy server). */
+export const BENCH_CONNECT_TIMEOUT_MS = 120_000;
+
 /** The PostgreSQL server the benchmarks create their databases on. */
 export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -56,7 +59,8 @@ export async function createBenchDatabase(name: string, maxConnections = 10): Pr
   } finally {
     await admin.close();
   }
-  const handle = await openDatabase({ databaseUrl: benchDatabaseUrl(name), maxConnections });
+  // A bulk load on a shared server may wait for a connection longer than a request would.
+  const handle = await openDatabase({ databaseUrl: benchDatabaseUrl(name), maxConnections, connectTimeoutMs: BENCH_CONNECT_TIMEOUT_MS });
   await migrateToLatest(handle.db);
   await seedReferenceData(handle.db);
   await seedDemoUsers(handle.db);
