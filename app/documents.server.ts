@@ -28,6 +28,7 @@ import {
   writeAudit,
 } from "./db.server";
 import type { Database } from "../db/schema";
+import { isUuid } from "../workflows/uuid";
 
 export interface PrintChoice {
   kind: DocumentKind | null;
@@ -52,7 +53,6 @@ export interface PrintedDocumentData {
 }
 
 const MAX_TEXT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function readChoice(url: URL, context: DocumentContext): PrintChoice {
   const get = (name: string) => (url.searchParams.get(name) ?? "").trim();
@@ -119,7 +119,7 @@ export type PrintPage =
 
 /** Everything the print page shows for one request; 404 when the actor may not read the case file. */
 export async function loadPrintPage(db: Kysely<Database>, actor: Actor, caseId: string, url: URL): Promise<PrintPage> {
-  const context = UUID.test(caseId) ? await loadDocumentContext(db, actor, caseId) : undefined;
+  const context = isUuid(caseId) ? await loadDocumentContext(db, actor, caseId) : undefined;
   const kindParam = url.searchParams.get("art");
   if (!context) {
     // every refusal is audited: the Art. 15 document as an export, any other document as the print page
@@ -130,7 +130,7 @@ export async function loadPrintPage(db: Kysely<Database>, actor: Actor, caseId: 
         actorRole: actor.role,
         action: "case.documents",
         objectType: "case",
-        objectId: UUID.test(caseId) ? caseId : null,
+        objectId: isUuid(caseId) ? caseId : null,
         outcome: "denied",
       });
     }
@@ -211,7 +211,7 @@ async function auditExport(db: Kysely<Database>, actor: Actor, caseId: string, o
     actorRole: actor.role,
     action: "client.export",
     objectType: "case",
-    objectId: UUID.test(caseId) ? caseId : null,
+    objectId: isUuid(caseId) ? caseId : null,
     outcome,
     detail: { format: "document", language },
   });

@@ -20,6 +20,7 @@
 import type { ServerBuild } from "@remix-run/node";
 import type { RequestHandler, Response as ExpressResponse } from "express";
 import { REFUSALS, REFUSAL_PATH, type RefusalReason } from "./refusals";
+import { isUuid } from "../workflows/uuid";
 
 /** The largest form body accepted (the longest form, the personal data, is a few kB). */
 export const BODY_LIMIT = 256 * 1024;
@@ -44,7 +45,6 @@ export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   "body",
 ]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_INT4 = 2_147_483_647;
 
 /**
@@ -52,12 +52,12 @@ const MAX_INT4 = 2_147_483_647;
  * server refuse to start (createRouteTable), so a new route cannot forget it.
  */
 export const ROUTE_PARAM_KINDS: Record<string, (value: string) => boolean> = {
-  caseId: (v) => UUID.test(v),
-  userId: (v) => UUID.test(v),
-  findingId: (v) => UUID.test(v),
+  caseId: (v) => isUuid(v),
+  userId: (v) => isUuid(v),
+  findingId: (v) => isUuid(v),
   partnerId: (v) => v === "neu" || (/^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4),
   editionId: (v) => /^[1-9][0-9]{0,9}$/.test(v) && Number(v) <= MAX_INT4,
-  jobId: (v) => UUID.test(v),
+  jobId: (v) => isUuid(v),
 };
 
 // Every C0 control, DEL and the C1 controls; in free text, tab, line feed and carriage return are fine.

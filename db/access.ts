@@ -4,6 +4,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction, sql } from "kysely";
 import type { CoordinationAccess, Role } from "../workflows/vocabulary";
 import type { Database } from "./schema";
+import { isUuid } from "../workflows/uuid";
 
 /** Who is asking: every query that returns case data takes one and scopes by it. */
 export interface Actor {
@@ -111,7 +112,7 @@ export async function checkCaseManagerFor(
   input: { userId: string | null | undefined; organisationId: number | null; purpose: CaseManagerPurpose },
 ): Promise<CaseManagerCheck> {
   const refused = { ok: false as const, message: CASE_MANAGER_REFUSALS[input.purpose] };
-  if (!input.userId || !UUID.test(input.userId)) return refused;
+  if (!input.userId || !isUuid(input.userId)) return refused;
   const row = await db
     .selectFrom("users")
     .select(["id", "display_name", "organisation_id"])
@@ -124,4 +125,3 @@ export async function checkCaseManagerFor(
   return { ok: true, id: row.id, displayName: row.display_name, organisationId: row.organisation_id };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

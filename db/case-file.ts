@@ -22,9 +22,9 @@ import { berlinDate, currentDefinition } from "./case-service";
 import { listResidenceAuthorities, listResidenceHistory } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
+import { isUuid } from "../workflows/uuid";
 
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Case events the client file offers as forms. FLAG_RECLASSIFICATION is raised by the daily job only;
@@ -286,7 +286,7 @@ export async function loadCaseFile(
   options: LoadCaseFileOptions = {},
 ) {
   const now = options.now ?? new Date().toISOString();
-  const validId = UUID.test(caseId);
+  const validId = isUuid(caseId);
   const row = validId ? await findVisibleCase(db, actor, caseId) : undefined;
   await writeAudit(db, {
     actorId: actor.id,

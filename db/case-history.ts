@@ -21,6 +21,7 @@ import {
 } from "../workflows/vocabulary";
 import type { ResidenceStatus } from "../workflows/vocabulary";
 import type { Database } from "./schema";
+import { isUuid } from "../workflows/uuid";
 
 // Compile-time check: every event of the case statechart has a history label.
 const EVERY_CASE_EVENT_HAS_A_LABEL: Record<CaseEventType | "CASE_OPENED", unknown> = HISTORY_EVENTS;
@@ -121,8 +122,6 @@ const BASIS_TEXT: Record<string, string> = {
   keine_weitergabe: "ohne Weitergabe personenbezogener Daten",
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface AuditedObject {
   partner_name?: string | null;
   due_on?: string | null;
@@ -140,17 +139,21 @@ async function auditedObjects(
   db: Kysely<Database>,
   rows: ReadonlyArray<{ object_type: string; object_id: string | null }>,
 ): Promise<Map<string, AuditedObject>> {
-  const ids = (type: string) => [...new Set(rows.filter((r) => r.object_type === type && UUID.test(r.object_id ?? "")).map((r) => r.object_id!))];
+  const idsOf = (type: string) => [...new Set(rows.filter((r) => r.object_type === type && isUuid(r.object_id ?? "")).map((r) => r.object_id!))];
+  const referralIds = idsOf("referral");
+  const consentIds = idsOf("consent");
+  const followUpIds = idsOf("follow_up");
+  const residenceIds = idsOf("residence_document");
   const [referrals, consents, followUps, residence] = await Promise.all([
-    ids("referral").length
-      ? db.selectFrom("referrals").innerJoin("partners", "partners.id", "referrals.partner_id").select(["referrals.id", "partners.name"]).where("referrals.id", "in", ids("referral")).execute()
+    referralIds.length
+      ? db.selectFrom("referrals").innerJoin("partners", "partners.id", "referrals.partner_id").select(["referrals.id", "partners.name"]).where("referrals.id", "in", referralIds).execute()
       : [],
-    ids("consent").length
-      ? db.selectFrom("consents").innerJoin("partners", "partners.id", "consents.partner_id").select(["consents.id", "partners.name"]).where("consents.id", "in", ids("consent")).execute()
+    consentIds.length
+      ? db.selectFrom("consents").innerJoin("partners", "partners.id", "consents.partner_id").select(["consents.id", "partners.name"]).where("consents.id", "in", consentIds).execute()
       : [],
-    ids("follow_up").length ? db.selectFrom("follow_ups").select(["id", "due_on"]).where("id", "in", ids("follow_up")).execute() : [],
-    ids("residence_document").length
-      ? db.selectFrom("residence_documents").select(["id", "status", "valid_until"]).where("id", "in", ids("residence_document")).execute()
+    followUpIds.length ? db.selectFrom("follow_ups").select(["id", "due_on"]).where("id", "in", followUpIds).execute() : [],
+    residenceIds.length
+      ? db.selectFrom("residence_documents").select(["id", "status", "valid_until"]).where("id", "in", residenceIds).execute()
       : [],
   ]);
   const objects = new Map<string, AuditedObject>();

@@ -7,6 +7,7 @@ import type { FindingPriority, FindingStatus, NeedDomain, TargetGroup } from "..
 import type { Actor } from "./access";
 import { writeAudit } from "./audit";
 import type { Database } from "./schema";
+import { isUuid } from "../workflows/uuid";
 
 /** Which status may follow which (a coordinator may reopen a closed finding for review). */
 export const FINDING_TRANSITIONS: Record<FindingStatus, readonly FindingStatus[]> = {
@@ -36,8 +37,6 @@ export function findingVisibleTo(
   if (hasPermission(actor.role, "create:finding:own")) return eb("structural_findings.reported_by", "=", actor.id);
   return eb.lit(false);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function baseQuery(db: Kysely<Database>, actor: Actor) {
   return db
@@ -76,7 +75,7 @@ export async function listFindings(db: Kysely<Database>, actor: Actor, { status 
 }
 
 export function findFinding(db: Kysely<Database>, actor: Actor, id: string) {
-  if (!UUID.test(id)) return Promise.resolve(undefined);
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return baseQuery(db, actor).where("structural_findings.id", "=", id).executeTakeFirst();
 }
 
@@ -154,12 +153,12 @@ export async function reviewFinding(
       actorRole: actor.role,
       action: "finding.review",
       objectType: "finding",
-      objectId: UUID.test(id) ? id : null,
+      objectId: isUuid(id) ? id : null,
       outcome: "denied",
     });
     return { ok: false, status: 403, message: "Nur die Koordination kann Status und Priorität festlegen." };
   }
-  if (!UUID.test(id)) return { ok: false, status: 404, message: "Die Meldung wurde nicht gefunden." };
+  if (!isUuid(id)) return { ok: false, status: 404, message: "Die Meldung wurde nicht gefunden." };
   if (review.status !== review.fromStatus && !FINDING_TRANSITIONS[review.fromStatus].includes(review.status)) {
     return {
       ok: false,

@@ -9,10 +9,9 @@ import { type Actor, caseVisibleTo, checkCaseManagerFor } from "./access";
 import { type ApplyCaseEventResult, applyCaseEvent } from "./case-service";
 import { runAsSystem } from "./request-actor";
 import type { Database } from "./schema";
+import { isUuid } from "../workflows/uuid";
 
 export const QUEUE_PAGE_SIZE = 50;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One open case in a transfer list: ids and codes only, never a note text. */
 export interface TransferListRow {
@@ -112,7 +111,7 @@ export async function listOpenCasesOf(
   actor: Actor,
   { caseManagerId, today, page = 1 }: { caseManagerId: string; today: string; page?: number },
 ): Promise<TransferList> {
-  if (!mayAssign(actor) || !UUID.test(caseManagerId)) return { rows: [], total: 0, page: 1, pageCount: 1 };
+  if (!mayAssign(actor) || !isUuid(caseManagerId)) return { rows: [], total: 0, page: 1, pageCount: 1 };
   const { total } = await visibleOpenCases(db, actor).where("case_manager_id", "=", caseManagerId).executeTakeFirstOrThrow();
   const count = Number(total);
   const current = pageOf(page, count);
@@ -199,7 +198,7 @@ export type TransferResult =
  * permission and row version, and audits a refusal.
  */
 export async function transferCase(db: Kysely<Database>, actor: Actor, input: TransferInput): Promise<TransferResult> {
-  if (!UUID.test(input.caseId)) {
+  if (!isUuid(input.caseId)) {
     return { ok: false, status: 404, reason: "not_found", message: "Der Fall wurde nicht gefunden." };
   }
   const target = await checkCaseManagerFor(db, { userId: input.toCaseManagerId, organisationId: null, purpose: "assignee" });

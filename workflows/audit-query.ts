@@ -2,6 +2,7 @@
 // Aktenzeichen, action, outcome and period, newest or oldest first, which page. Pure: shared by the route
 // and the query in db/audit-log.ts. Unknown or malformed values are reported and never reach SQL.
 import { lastParam, parsePageNumber } from "./caseload-query";
+import { isUuid } from "./uuid";
 
 /** The audit actions the app writes, with their German labels (db/*.ts and app/routes write them). */
 export const AUDIT_ACTIONS = {
@@ -66,7 +67,6 @@ export type AuditOutcomeCode = keyof typeof AUDIT_OUTCOME_LABELS;
 export const AUDIT_PAGE_SIZES = [50, 100, 200] as const;
 export type AuditPageSize = (typeof AUDIT_PAGE_SIZES)[number];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_AKTENZEICHEN_LENGTH = 40;
 
@@ -124,7 +124,7 @@ export function parseAuditQuery(params: URLSearchParams): { query: AuditQuery; i
 
   const user = get(P.userId);
   if (user) {
-    if (UUID.test(user)) query.userId = user.toLowerCase();
+    if (isUuid(user)) query.userId = user.toLowerCase();
     else ignored.push(P.userId);
   }
   const az = get(P.aktenzeichen);

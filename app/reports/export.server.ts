@@ -4,11 +4,9 @@
 // plain strings or numbers, never as formulas.
 import ExcelJS from "exceljs";
 import type { PublishedReport, ReportCell } from "~/db.server";
+import { escapeSpreadsheetText } from "../../workflows/spreadsheet-text";
 
-/** OWASP "CSV injection": neutralise a text that a spreadsheet would evaluate. */
-export function escapeSpreadsheetText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+export { escapeSpreadsheetText };
 
 type NumberFormat = "count" | "percent" | "decimal";
 

@@ -27,11 +27,10 @@ import {
   TARGET_GROUPS,
   type TargetGroup,
 } from "../../workflows/vocabulary";
+import { UUID_PATTERN } from "../../workflows/uuid";
 
 // ---------------------------------------------------------------------------
 // Field helpers (German messages)
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function choice<T extends string>(values: readonly T[], message: string) {
   return z.enum(values as [T, ...T[]], { required_error: message, invalid_type_error: message, message });
@@ -66,7 +65,7 @@ function requiredDate(message: string) {
 const optionalDate = z.string().refine(isCalendarDate, "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ).").optional();
 
 function uuid(message: string) {
-  return z.string({ required_error: message, invalid_type_error: message }).regex(UUID, message);
+  return z.string({ required_error: message, invalid_type_error: message }).regex(UUID_PATTERN, message);
 }
 
 const rowVersion = z.number({ required_error: "Version fehlt.", invalid_type_error: "Version fehlt." }).int().positive();
@@ -213,7 +212,7 @@ export const OTHER_SCHEMAS = {
     intent: z.literal("PLAN_REFERRAL"),
     partnerId,
     needDomain: choice<NeedDomain>(NEED_DOMAINS.values, "Bitte ein Bedarfsfeld auswählen."),
-    goalId: z.string().regex(UUID, "Bitte ein Ziel auswählen.").optional(),
+    goalId: z.string().regex(UUID_PATTERN, "Bitte ein Ziel auswählen.").optional(),
     note: optionalText(2000),
   }),
   REFERRAL_SEND: z.object({

@@ -3,8 +3,7 @@
 import { z } from "zod";
 import { isValidDate } from "../../db/reports/period";
 import { DECISION_STATUSES, type DecisionStatus } from "../../workflows/vocabulary";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from "../../workflows/uuid";
 
 function meetingDate(message: string) {
   return z
@@ -34,7 +33,7 @@ export const FreezeSchema = z.object({
 
 export const DecisionSchema = z.object({
   intent: z.literal("decide"),
-  findingId: z.string({ required_error: "Bitte wählen Sie eine Hürde." }).regex(UUID, "Bitte wählen Sie eine Hürde aus der Liste."),
+  findingId: z.string({ required_error: "Bitte wählen Sie eine Hürde." }).regex(UUID_PATTERN, "Bitte wählen Sie eine Hürde aus der Liste."),
   decidedOn: meetingDate("Bitte geben Sie das Datum des Beschlusses an."),
   note: text("Bitte geben Sie den Beschluss ein.", 4000),
   body: text("Bitte geben Sie an, wer zuständig ist.", 200),

@@ -35,6 +35,7 @@ import { runAsSystem } from "../request-actor";
 import type { Database } from "../schema";
 import { getSetting } from "../settings";
 import { type ReadTable, readCaseList } from "./read-file";
+import { escapeSpreadsheetText } from "../../workflows/spreadsheet-text";
 
 export { IMPORT_FIELDS, IMPORT_FIELD_KEYS };
 export type { ColumnMapping, ImportField, ValidatedRow };
@@ -626,7 +627,7 @@ export async function rejectionWorkbook(db: Kysely<Database>, actor: Actor, jobI
   sheet.getRow(1).font = { bold: true };
   for (const r of rejections) {
     // Cells are written as plain strings (never formulas); a leading = + - @ gets an apostrophe.
-    sheet.addRow([r.rowNumber, r.messages.join("\n"), ...r.cells.map(safeText)]);
+    sheet.addRow([r.rowNumber, r.messages.join("\n"), ...r.cells.map(escapeSpreadsheetText)]);
   }
   sheet.getColumn(2).width = 80;
   sheet.getColumn(2).alignment = { wrapText: true, vertical: "top" };
@@ -640,10 +641,6 @@ export async function rejectionWorkbook(db: Kysely<Database>, actor: Actor, jobI
     detail: { rows: rejections.length },
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-function safeText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** Deletes the raw rows of the actor's finished jobs older than 30 days (the rejections stay downloadable until then). */
