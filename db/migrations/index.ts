@@ -16,6 +16,7 @@ import * as m0017 from "./0017-document-templates";
 import * as m0018 from "./0018-case-import";
 import * as m0019 from "./0019-residence-report-facts";
 import * as m0021 from "./0021-rls-indexable";
+import * as m0023 from "./0023-deferred-residence-facts";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0018-case-import": m0018,
   "0019-residence-report-facts": m0019,
   "0021-rls-indexable": m0021,
+  "0023-deferred-residence-facts": m0023,
 };

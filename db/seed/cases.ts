@@ -827,15 +827,22 @@ function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: Insertab
   };
 }
 
-/** One transaction per batch: COPY FROM STDIN on PostgreSQL, multi-row INSERTs on PGlite. */
+/**
+ * One transaction per batch: COPY FROM STDIN on PostgreSQL, multi-row INSERTs on PGlite. The residence
+ * report facts are deferred to the end of the transaction and recomputed once for the batch's clients
+ * (migration 0023): kept per statement, they cost one recomputation per client and document.
+ */
 async function insertBatch(db: Kysely<Database>, batch: GeneratedCase[]): Promise<void> {
   const tables = Object.entries(batchTables(batch)) as [keyof Database, object[]][];
+  const clientIds = batch.map((g) => g.client.id as string);
   const pool = postgresPoolOf(db);
   if (pool) {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
+      await client.query("SET LOCAL kim.defer_residence_facts = on");
       for (const [table, rows] of tables) await copyRows(client, table, rows);
+      await client.query("SELECT report_residence_facts_refresh($1::uuid[])", [clientIds]);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -846,8 +853,10 @@ async function insertBatch(db: Kysely<Database>, batch: GeneratedCase[]): Promis
     return;
   }
   await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL kim.defer_residence_facts = on`.execute(trx);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     for (const [table, rows] of tables) await insertChunked(trx as unknown as Kysely<Database>, table, rows as any);
+    await sql`SELECT report_residence_facts_refresh(${sql.val(clientIds)}::uuid[])`.execute(trx);
   });
 }
 
