@@ -532,6 +532,10 @@ export interface ReportCasesTable {
   closure_reason: ReadOnly<ClosureReason | null>;
   /** the case's current organisation (cases.organisation_id) */
   organisation_id: ReadOnly<number>;
+  /** the calendar days (Europe/Berlin) of opened_at, first_contact_at and closed_at (generated, 0024) */
+  opened_on: DateOnly;
+  first_contact_on: ReadOnly<DateString | null>;
+  closed_on: ReadOnly<DateString | null>;
 }
 
 /** The open intervals of every case (trigger on case_events, from the view report_case_pieces_live). */
@@ -590,6 +594,7 @@ export interface ReportCaseFactsView {
   duration_days: number | null;
   intake_decision: IntakeDecision;
   organisation_id: number;
+  closed_on: ReadOnly<DateString | null>;
 }
 
 export interface ReportGoalFactsView {

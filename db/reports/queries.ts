@@ -64,7 +64,8 @@ function dimensionFilter(
  * municipality id ('ohne' = none), a referral source or an organisation id. null when not split.
  */
 function splitKey(split: SplitDimension, anchor: string, anchorIsDate = false): RawBuilder<string> | null {
-  const local = anchorIsDate ? sql`${sql.ref(anchor)}` : sql`(${sql.ref(anchor)} AT TIME ZONE ${BERLIN})`;
+  // A date is formatted as a timestamp without time zone: to_char(date) would cast it to timestamptz first.
+  const local = anchorIsDate ? sql`${sql.ref(anchor)}::timestamp` : sql`(${sql.ref(anchor)} AT TIME ZONE ${BERLIN})`;
   switch (split) {
     case "none":
       return null;
@@ -126,7 +127,7 @@ export interface ReachRow {
 }
 
 export async function queryReach(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
-  const key = splitKey(split, "opened_at");
+  const key = splitKey(split, "opened_on", true);
   return reportDb(db)
     .selectFrom("report_case_facts")
     .select([
@@ -159,7 +160,7 @@ export interface ClosureRow {
 
 /** Closures by reason: one aggregate row per group with a count per reason. */
 export async function queryClosures(db: Kysely<Database>, filter: ReportFilter, split: SplitDimension) {
-  const key = splitKey(split, "closed_at");
+  const key = splitKey(split, "closed_on", true);
   const reasons = CLOSURE_REASONS.values;
   const rows = await reportDb(db)
     .selectFrom("report_case_facts")

@@ -386,6 +386,9 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     closed_at: "null",
     closure_reason: "null",
     organisation_id: "not null",
+    opened_on: "not null",
+    first_contact_on: "null",
+    closed_on: "null",
   },
   report_case_intervals: {
     case_id: "not null",
