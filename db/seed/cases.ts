@@ -38,6 +38,7 @@ import { berlinDate } from "../case-service";
 import { postgresPoolOf } from "../connection";
 import type { Database } from "../schema";
 import { getSetting } from "../settings";
+import { deferIndexes } from "./bulk-indexes";
 import { copyRows } from "./copy";
 import { ORIGINS, STREETS } from "./names";
 import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
@@ -896,9 +897,36 @@ async function ensureCaseManagers(db: Kysely<Database>, count: number) {
  */
 export async function seedCases(
   db: Kysely<Database>,
-  options: { count: number; log: (line: string) => void; seed: number; now?: Date; batchSize?: number },
+  options: {
+    count: number;
+    log: (line: string) => void;
+    seed: number;
+    now?: Date;
+    batchSize?: number;
+    /** Build the secondary indexes of the largest tables after the load (db/seed/bulk-indexes.ts); by
+     * default on PostgreSQL for 20,000 cases or more into a database without cases. */
+    deferIndexes?: boolean;
+  },
 ): Promise<{ cases: number; events: number }> {
   if (options.count <= 0) return { cases: 0, events: 0 };
+  const bulk =
+    options.deferIndexes ??
+    (Boolean(postgresPoolOf(db)) && options.count >= 20_000 && !(await db.selectFrom("cases").select("id").limit(1).executeTakeFirst()));
+  if (!bulk) return loadCases(db, options);
+  const rebuild = await deferIndexes(db);
+  try {
+    return await loadCases(db, options);
+  } finally {
+    const t0 = Date.now();
+    await rebuild();
+    options.log(`secondary indexes built after the load in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+async function loadCases(
+  db: Kysely<Database>,
+  options: { count: number; log: (line: string) => void; seed: number; now?: Date; batchSize?: number },
+): Promise<{ cases: number; events: number }> {
   const now = (options.now ?? new Date()).getTime();
   const rnd = createRandom(options.seed);
   const caseManagers = await ensureCaseManagers(db, options.count);

@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresPoolOf } from "../../db/connection";
 import { copyGroups, copyRows, copyValue } from "../../db/seed/copy";
-import { seedReferenceData } from "../../db/seed/index";
+import { sql } from "kysely";
+import { BULK_DEFERRED_INDEXES, deferIndexes } from "../../db/seed/bulk-indexes";
+import { seedCases } from "../../db/seed/cases";
+import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { type TestDatabase, createTestDatabase } from "./db";
 
 let t: TestDatabase;
@@ -71,5 +74,31 @@ describe("COPY for the seed", () => {
       interpreter_needed: true,
       birth_date: null,
     });
+  });
+
+  it("builds the deferred indexes of a bulk load again exactly as they were, also when the load fails", async () => {
+    const indexes = async () =>
+      (
+        await sql<{ name: string; definition: string }>`
+          SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+          WHERE tablename IN ('case_events', 'contacts', 'audit_log') ORDER BY indexname`.execute(t.db)
+      ).rows;
+    const before = await indexes();
+    expect(before.map((i) => i.name)).toEqual(expect.arrayContaining([...BULK_DEFERRED_INDEXES]));
+    // dropped while the load runs
+    const rebuild = await deferIndexes(t.db);
+    const during = (await indexes()).map((i) => i.name);
+    for (const name of BULK_DEFERRED_INDEXES) expect(during).not.toContain(name);
+    await rebuild();
+    expect(await indexes()).toEqual(before);
+    // a bulk load through the seed: same indexes afterwards, and the rows are there
+    await seedDemoUsers(t.db);
+    await seedCases(t.db, { count: 30, log: () => undefined, seed: 11, deferIndexes: true });
+    expect(await indexes()).toEqual(before);
+    const events = await t.db.selectFrom("case_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBeGreaterThan(30);
+    // a load that fails (an invalid clock: the generator cannot write a date) still rebuilds them
+    await expect(seedCases(t.db, { count: 5, log: () => undefined, seed: 12, deferIndexes: true, now: new Date(Number.NaN) })).rejects.toThrow();
+    expect(await indexes()).toEqual(before);
   });
 });
