@@ -371,6 +371,31 @@ function duplicateText(found: DuplicateCheck): string | null {
   return null;
 }
 
+/**
+ * A running job whose progress has not moved for this long has lost its worker (the server process
+ * stopped or was restarted mid-way: the import runs inside it). The worker updates the job after every
+ * batch, which takes seconds.
+ */
+export const ABANDONED_AFTER_MINUTES = 10;
+
+/**
+ * Marks running jobs without progress for ABANDONED_AFTER_MINUTES as failed (the page then says the import
+ * was interrupted, that imported rows stay and a re-import skips them). Runs at start-up and whenever a
+ * job starts; as the system, since a job is visible only to the coordinator who uploaded it. Returns the
+ * number of jobs marked. A worker that was only slow notices at its next progress update and stops.
+ */
+export async function failAbandonedImportJobs(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
+  const marked = await runAsSystem(() =>
+    db
+      .updateTable("import_jobs")
+      .set({ status: "fehlgeschlagen", updated_at: now, finished_at: now })
+      .where("status", "=", "laeuft")
+      .where("updated_at", "<", new Date(now.getTime() - ABANDONED_AFTER_MINUTES * 60_000))
+      .executeTakeFirst(),
+  );
+  return Number(marked.numUpdatedRows);
+}
+
 /** Marks the draft as running; false when it is not a draft of this actor (already started). */
 export async function claimImportJob(db: Kysely<Database>, actor: Actor, jobId: string): Promise<boolean> {
   const claimed = await db
@@ -743,11 +768,14 @@ export async function runImportJob(
       }
       if (created.length > 0) await statistics.grew(created.length);
       const processed = Math.min(from + batchRows, validated.length);
-      await db
+      const progress = await db
         .updateTable("import_jobs")
         .set({ processed, imported: outcome.imported, skipped: outcome.skipped, rejected: outcome.rejected, updated_at: new Date() })
         .where("id", "=", jobId)
-        .execute();
+        .where("status", "=", "laeuft")
+        .executeTakeFirst();
+      // Marked as abandoned meanwhile (failAbandonedImportJobs): stop; the rows written so far stay.
+      if (Number(progress.numUpdatedRows) === 0) throw new Error(`import job ${jobId} was marked as abandoned`);
     }
     outcome.rejections.sort((a, b) => a.rowNumber - b.rowNumber);
     await db
@@ -804,6 +832,7 @@ export async function startImport(
   const preview = await previewImport(db, actor, jobId);
   if (!preview) return { ok: false, message: IMPORT_MESSAGES.notFound };
   if (preview.mappingProblems.length) return { ok: false, message: preview.mappingProblems.join(" ") };
+  await failAbandonedImportJobs(db);
   if (!(await claimImportJob(db, actor, jobId))) return { ok: false, message: IMPORT_MESSAGES.alreadyStarted };
   const done = runImportJob(db, actor, jobId).catch((error: unknown) => {
     console.error(`[kim] import ${jobId} failed: ${error instanceof Error ? error.message : String(error)}`);
