@@ -25,6 +25,7 @@ import {
   saveImportMapping,
   startImport,
 } from "../../db/import/import-service";
+import { findPossibleDuplicates, findPossibleDuplicatesMany } from "../../db/duplicates";
 import { buildReport } from "../../db/reports/report";
 import { runAsActor } from "../../db/request-actor";
 import type { Database } from "../../db/schema";
@@ -270,6 +271,27 @@ describe("duplicates at import", () => {
       [3, ["Möglicherweise dieselbe Person wie in Zeile 2 der Datei. Bitte prüfen; die Zeile wird nicht importiert."]],
     ]);
   }, 60_000);
+});
+
+describe("the duplicate check for a batch", () => {
+  test("answers for each person what the single check answers", async () => {
+    const { db, coordinator } = viaBatch;
+    const inputs = [
+      { firstName: "Arben", lastName: "Berisha", birthDate: "1992-07-04", birthDateEstimated: false },
+      { firstName: "Arben", lastName: "Berischa", birthDate: "1992-04-07", birthDateEstimated: false },
+      { firstName: "Berisha", lastName: "Arben", birthDate: "1993-01-10", birthDateEstimated: true },
+      { firstName: "Omar", lastName: "Al Sayed", birthDate: "2007-03-20", birthDateEstimated: false },
+      { firstName: "Selam", lastName: "Tesfay", birthDate: null, birthDateEstimated: false },
+      { firstName: "Niemand", lastName: "Bekannt", birthDate: "1992-07-04", birthDateEstimated: false },
+    ];
+    const [many, single] = await runAsActor(coordinator, async () => [
+      await findPossibleDuplicatesMany(db, coordinator, inputs),
+      await Promise.all(inputs.map((input) => findPossibleDuplicates(db, coordinator, input))),
+    ]);
+    expect(many).toEqual(single);
+    // not vacuous: known people found, the stranger not
+    expect(single.map((c) => c.visible.length > 0)).toEqual([true, true, true, true, true, false]);
+  });
 });
 
 describe("abandoned jobs", () => {
