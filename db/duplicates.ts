@@ -146,7 +146,8 @@ export function namesMatch(
   return straight || swapped || joinedKnown.includes(joined);
 }
 
-function dayNumber(date: string): number {
+/** A date (YYYY-MM-DD) as days since 1970-01-01. */
+export function dayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
 }
 

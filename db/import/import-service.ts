@@ -45,6 +45,7 @@ import {
   type DuplicateCheck,
   type DuplicateCheckInput,
   birthDatesClose,
+  dayNumber,
   findPossibleDuplicates,
   findPossibleDuplicatesMany,
   namesMatch,
@@ -345,19 +346,20 @@ export async function previewImport(
   return { job, mappingProblems, rows: shown, validCount, invalidCount: validated.length - validCount };
 }
 
-function duplicateInput(plan: ImportPlan): DuplicateCheckInput {
+/** The person of a row as the duplicate check compares them (a list's birth dates count as exact). */
+function personOf(plan: ImportPlan): DuplicateCheckInput {
   return { firstName: plan.client.firstName, lastName: plan.client.lastName, birthDate: plan.client.birthDate, birthDateEstimated: false };
 }
 
 /** The duplicate check against the database for many rows at once (one query per batch). */
 async function duplicateMessages(db: Kysely<Database>, actor: Actor, plans: ImportPlan[]): Promise<(string | null)[]> {
   if (plans.length === 0) return [];
-  const found = await findPossibleDuplicatesMany(db, actor, plans.map(duplicateInput));
+  const found = await findPossibleDuplicatesMany(db, actor, plans.map(personOf));
   return found.map(duplicateText);
 }
 
 async function duplicateMessage(db: Kysely<Database>, actor: Actor, plan: ImportPlan): Promise<string | null> {
-  return duplicateText(await findPossibleDuplicates(db, actor, duplicateInput(plan)));
+  return duplicateText(await findPossibleDuplicates(db, actor, personOf(plan)));
 }
 
 function duplicateText(found: DuplicateCheck): string | null {
@@ -626,26 +628,25 @@ async function writeBatch(
  * cannot find each other in the database. Exact repeats are found earlier by validateAll.
  */
 class RowsOfThisFile {
-  private byBirthDate = new Map<string, { plan: ImportPlan; rowNumber: number }[]>();
+  /** By birth date as a day number (days since 1970), for the ±31-day window. */
+  private byBirthDay = new Map<number, { plan: ImportPlan; rowNumber: number }[]>();
   private undated: { plan: ImportPlan; rowNumber: number }[] = [];
 
   similarTo(plan: ImportPlan): number | null {
-    const person = { firstName: plan.client.firstName, lastName: plan.client.lastName, birthDate: plan.client.birthDate, birthDateEstimated: false };
+    const person = personOf(plan);
     const candidates = [...this.undated];
     const d = plan.client.birthDate;
     if (d) {
-      const day = Date.parse(`${d}T00:00:00Z`);
-      for (let k = -CLOSE_BIRTH_DATE_DAYS; k <= CLOSE_BIRTH_DATE_DAYS; k++) {
-        candidates.push(...(this.byBirthDate.get(new Date(day + k * 86_400_000).toISOString().slice(0, 10)) ?? []));
-      }
+      const day = dayNumber(d);
+      for (let k = day - CLOSE_BIRTH_DATE_DAYS; k <= day + CLOSE_BIRTH_DATE_DAYS; k++) candidates.push(...(this.byBirthDay.get(k) ?? []));
       const swapped = swappedDayMonth(d);
-      if (swapped) candidates.push(...(this.byBirthDate.get(swapped) ?? []));
+      if (swapped) candidates.push(...(this.byBirthDay.get(dayNumber(swapped)) ?? []));
     } else {
-      for (const list of this.byBirthDate.values()) candidates.push(...list);
+      for (const list of this.byBirthDay.values()) candidates.push(...list);
     }
     let first: number | null = null;
     for (const c of candidates) {
-      const known = { firstName: c.plan.client.firstName, lastName: c.plan.client.lastName, birthDate: c.plan.client.birthDate, birthDateEstimated: false };
+      const known = personOf(c.plan);
       if (namesMatch(person, known) && birthDatesClose(person, known) && (first === null || c.rowNumber < first)) first = c.rowNumber;
     }
     return first;
@@ -654,7 +655,10 @@ class RowsOfThisFile {
   add(plan: ImportPlan, rowNumber: number): void {
     const d = plan.client.birthDate;
     if (!d) this.undated.push({ plan, rowNumber });
-    else this.byBirthDate.set(d, [...(this.byBirthDate.get(d) ?? []), { plan, rowNumber }]);
+    else {
+      const day = dayNumber(d);
+      this.byBirthDay.set(day, [...(this.byBirthDay.get(day) ?? []), { plan, rowNumber }]);
+    }
   }
 }
 
