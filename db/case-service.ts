@@ -790,23 +790,30 @@ export async function openHistoricalCasesIn(
     validFrom: String(d.valid_from).slice(0, 10),
     definition: { code: d.code, version: d.version, rules: d.rules as TargetGroupRules },
   }));
+  // Each result: the machine's refusal, or (filled in below) the case written.
   const results: HistoricalCaseResult[] = [];
-  const planned: { input: HistoricalCaseInput; caseId: string; clientId: string; replay: Extract<ReturnType<typeof replayHistoricalCase>, { ok: true }> }[] = [];
+  const planned: {
+    input: HistoricalCaseInput;
+    caseId: string;
+    clientId: string;
+    aktenzeichen: string;
+    resultIndex: number;
+    replay: Extract<ReturnType<typeof replayHistoricalCase>, { ok: true }>;
+  }[] = [];
   for (const input of inputs) {
     const caseId = randomUUID();
     const replay = replayHistoricalCase(input, caseId, reopenPeriodDays, definitions);
-    if (!replay.ok) {
-      results.push(replay);
-      continue;
-    }
-    planned.push({ input, caseId, clientId: randomUUID(), replay });
-    results.push({ ok: true, caseId, clientId: "", aktenzeichen: "" });
+    if (replay.ok) planned.push({ input, caseId, clientId: randomUUID(), aktenzeichen: "", resultIndex: results.length, replay });
+    results.push(replay.ok ? { ok: true, caseId, clientId: "", aktenzeichen: "" } : replay);
   }
   if (planned.length === 0) return results;
   const numbers = await sql<{ n: number }>`SELECT nextval('aktenzeichen_seq') AS n FROM generate_series(1, ${planned.length})`.execute(trx);
-  const aktenzeichen = planned.map((p, i) => `KIM-${berlinDate(p.input.openedAt).slice(0, 4)}-${String(Number(numbers.rows[i]?.n)).padStart(5, "0")}`);
+  planned.forEach((p, i) => {
+    p.aktenzeichen = `KIM-${berlinDate(p.input.openedAt).slice(0, 4)}-${String(Number(numbers.rows[i]?.n)).padStart(5, "0")}`;
+    results[p.resultIndex] = { ok: true, caseId: p.caseId, clientId: p.clientId, aktenzeichen: p.aktenzeichen };
+  });
 
-  await insertChunked(planned.map((p, i) => clientValues(p.clientId, aktenzeichen[i] as string, p.input.open.client)), 1000, (chunk) =>
+  await insertChunked(planned.map((p) => clientValues(p.clientId, p.aktenzeichen, p.input.open.client)), 1000, (chunk) =>
     trx.insertInto("clients").values(chunk).execute(),
   );
   await insertChunked(
@@ -868,14 +875,7 @@ export async function openHistoricalCasesIn(
   await insertChunked(contacts, 1000, (chunk) => trx.insertInto("contacts").values(chunk).execute());
   await writeAuditMany(trx, audit);
 
-  let k = 0;
-  return results.map((r) => {
-    if (!r.ok) return r;
-    const p = planned[k] as (typeof planned)[number];
-    const done = { ok: true as const, caseId: p.caseId, clientId: p.clientId, aktenzeichen: aktenzeichen[k] as string };
-    k += 1;
-    return done;
-  });
+  return results;
 }
 
 /**
