@@ -273,6 +273,37 @@ describe("duplicates at import", () => {
   }, 60_000);
 });
 
+describe("two imports of the same list at once", () => {
+  test("each row is imported once: a batch whose keys the other import took is written row by row and skipped", async () => {
+    const { db, coordinator } = viaBatch;
+    const letters = "bcdfghklmnprstvz";
+    const name = (i: number) => `${letters[i % 16]}a${letters[Math.floor(i / 16) % 16]}o${letters[(i * 7) % 16]}i`;
+    const csv = [
+      "Nr.;Nachname;Vorname;Geburtsdatum;Wohnort;Aufenthaltsstatus;Aufnahmedatum;Status",
+      ...Array.from({ length: 30 }, (_, i) => `${i + 1};${name(i)};${name(i + 101)};${String((i % 28) + 1).padStart(2, "0")}.0${(i % 9) + 1}.19${60 + i};Haan;Duldung;02.02.2023;Zugang`),
+    ].join("\n");
+    const before = await db.selectFrom("cases").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const claimed = await runAsActor(coordinator, async () => {
+      const ids: string[] = [];
+      for (const fileName of ["parallel-1.csv", "parallel-2.csv"]) {
+        const created = await createImportJob(db, coordinator, { fileName, bytes: Buffer.from(csv) });
+        if (!created.ok) throw new Error(created.message);
+        const job = await getImportJob(db, coordinator, created.jobId);
+        await saveImportMapping(db, coordinator, created.jobId, { mapping: job?.mapping ?? [], source: "Parallel" });
+        expect(await claimImportJob(db, coordinator, created.jobId)).toBe(true);
+        ids.push(created.jobId);
+      }
+      return ids;
+    });
+    const both = await Promise.all(claimed.map((jobId) => runAsActor(coordinator, () => runImportJob(db, coordinator, jobId))));
+    const after = await db.selectFrom("cases").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(30);
+    expect(both.reduce((n, o) => n + o.imported, 0)).toBe(30);
+    // the other import's rows: skipped (key taken) or refused as already known, never imported twice
+    for (const o of both) expect(o.imported + o.skipped + o.rejected).toBe(30);
+  }, 60_000);
+});
+
 describe("the duplicate check for a batch", () => {
   test("answers for each person what the single check answers", async () => {
     const { db, coordinator } = viaBatch;
