@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { failAbandonedImportJobs } from "./import/import-service";
 import { migrateToLatest } from "./migrate";
 import type { Database } from "./schema";
 import type { SecretBox } from "./secret-box";
@@ -6,9 +7,9 @@ import { resealSecrets } from "./second-factor";
 import { seedDemoData } from "./seed/index";
 
 /**
- * Migrates, loads demo data into an empty database when asked to, and seals any second-factor secret
- * still stored in plain text (from before encryption, or just seeded): a migration cannot, since it
- * never knows the key. Idempotent.
+ * Migrates, loads demo data into an empty database when asked to, marks import jobs whose worker is gone
+ * as failed, and seals any second-factor secret still stored in plain text (from before encryption, or
+ * just seeded): a migration cannot, since it never knows the key. Idempotent.
  */
 export async function prepareDatabase(
   db: Kysely<Database>,
@@ -17,6 +18,8 @@ export async function prepareDatabase(
   const applied = await migrateToLatest(db);
   if (applied.length) options.log(`migrations applied: ${applied.join(", ")}`);
   await loadDemoDataIfEmpty(db, options);
+  const abandoned = await failAbandonedImportJobs(db);
+  if (abandoned) options.log(`import jobs without a worker marked as failed: ${abandoned}`);
   const sealed = await resealSecrets(db, options.secrets, "plain");
   if (sealed.users + sealed.challenges) {
     options.log(`second-factor secrets sealed with key "${options.secrets.currentKeyId}": ${sealed.users} of users, ${sealed.challenges} pending`);

@@ -1,7 +1,7 @@
 // The one place that changes a case's state: lock the row, check permission and row version,
 // compute the next snapshot with the pure statechart, store it, append one event and one audit row.
 import { randomUUID } from "node:crypto";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Insertable, type Kysely, type Transaction, sql } from "kysely";
 import {
   CASE_MACHINE_VERSION,
   type CaseEvent,
@@ -24,9 +24,9 @@ import {
   type TargetGroup,
 } from "../workflows/vocabulary";
 import { type Actor, CASE_MANAGER_REFUSALS, caseContentWritableBy, caseVisibleTo, checkCaseManagerFor } from "./access";
-import { writeAudit } from "./audit";
+import { type AuditEntry, writeAudit, writeAuditMany } from "./audit";
 import type { ClientChanges } from "./clients";
-import type { Database } from "./schema";
+import type { CaseEventsTable, ClientsTable, ContactsTable, Database } from "./schema";
 import { getSetting } from "./settings";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -173,6 +173,23 @@ type LockedCase = {
   increased_need_documented: boolean;
 };
 
+/** The person's facts a target-group guard reads, on the date it decides for. */
+function classificationFacts(
+  client: { birth_date: string | null; birth_date_estimated: boolean; residence_status: ClassificationFacts["residenceStatus"]; unaccompanied: boolean },
+  row: { referral_source: ReferralSource; increased_need_documented: boolean },
+  onDate: string,
+): ClassificationFacts {
+  return {
+    birthDate: client.birth_date,
+    birthDateEstimated: client.birth_date_estimated,
+    intakeDate: onDate,
+    residenceStatus: client.residence_status,
+    referralSource: row.referral_source,
+    increasedNeedDocumented: row.increased_need_documented,
+    unaccompanied: client.unaccompanied,
+  };
+}
+
 async function buildEvent(
   trx: Transaction<Database>,
   row: LockedCase,
@@ -190,18 +207,28 @@ async function buildEvent(
     .select(["birth_date", "birth_date_estimated", "residence_status", "unaccompanied"])
     .where("id", "=", row.client_id)
     .executeTakeFirstOrThrow();
-  const facts: ClassificationFacts = {
-    birthDate: client.birth_date,
-    birthDateEstimated: client.birth_date_estimated,
-    intakeDate: onDate,
-    residenceStatus: client.residence_status,
-    referralSource: row.referral_source,
-    increasedNeedDocumented: row.increased_need_documented,
-    unaccompanied: client.unaccompanied,
-  };
+  const facts = classificationFacts(client, row, onDate);
   return {
     event: { type: command.type, targetGroup: command.targetGroup, definition: found.definition, facts, at },
     definitionId: found.id,
+  };
+}
+
+/** The contacts row of a RECORD_CONTACT event. */
+function contactValues(
+  caseId: string,
+  event: Extract<CaseEvent, { type: "RECORD_CONTACT" }>,
+  details: CaseEventDetails,
+  by: string | null,
+): Insertable<ContactsTable> {
+  return {
+    case_id: caseId,
+    contact_type: event.contactType as ContactType,
+    with_interpreter: details.withInterpreter ?? false,
+    occurred_at: event.at,
+    minutes: event.minutes,
+    note: details.note ?? null,
+    created_by: by,
   };
 }
 
@@ -216,18 +243,7 @@ async function writeEventRecords(
   const by = actorId(actor);
   switch (event.type) {
     case "RECORD_CONTACT":
-      await trx
-        .insertInto("contacts")
-        .values({
-          case_id: caseId,
-          contact_type: event.contactType as ContactType,
-          with_interpreter: details.withInterpreter ?? false,
-          occurred_at: event.at,
-          minutes: event.minutes,
-          note: details.note ?? null,
-          created_by: by,
-        })
-        .execute();
+      await trx.insertInto("contacts").values(contactValues(caseId, event, details, by)).execute();
       return;
     case "RECORD_ASSESSMENT":
       await trx
@@ -449,15 +465,7 @@ export async function applyCaseEventIn(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await writeAudit(trx, {
-      actorId: actorId(actor),
-      actorRole: actorRole(actor),
-      action: "case.event",
-      objectType: "case",
-      objectId: row.id,
-      outcome: "allowed",
-      detail: { event: type, from: row.state, to: result.phase },
-    });
+    await writeAudit(trx, caseEventAudit(actor, row.id, type, row.state, result.phase));
     return { ok: true, rowVersion, phase: result.phase, previousPhase: row.state, eventId: inserted.id };
   }
 }
@@ -554,67 +562,20 @@ export async function openCaseIn(
     // The id is made here, not RETURNING: row-level security shows a client only through a visible case,
     // and the case does not exist yet.
     const client = { id: randomUUID() };
-    await trx
-      .insertInto("clients")
-      .values({
-        id: client.id,
-        aktenzeichen,
-        first_name: c.firstName,
-        last_name: c.lastName,
-        birth_date: c.birthDate,
-        birth_date_estimated: c.birthDateEstimated,
-        gender: c.gender,
-        nationality: c.nationality,
-        languages: c.languages,
-        interpreter_needed: c.interpreterNeeded,
-        municipality_id: c.municipalityId,
-        residence_status: c.residenceStatus,
-        arrival_date: c.arrivalDate,
-        unaccompanied: c.unaccompanied,
-        phone: c.phone,
-        email: c.email,
-        address: c.address,
-      })
-      .execute();
+    await trx.insertInto("clients").values(clientValues(client.id, aktenzeichen, c)).execute();
     const caseId = randomUUID();
     const snapshot = createCaseSnapshot({ caseId, caseManagerId: input.caseManagerId, reopenPeriodDays }, at);
     await trx
       .insertInto("cases")
       .values({
-        id: caseId,
-        client_id: client.id,
-        referral_source: input.referralSource,
-        referral_municipality_id: input.referralMunicipalityId,
-        increased_need_documented: input.increasedNeedDocumented,
-        organisation_id: opener.organisation_id,
+        ...caseValues(caseId, client.id, input, opener.organisation_id, at),
         ...derivedColumns(snapshot),
         snapshot: JSON.stringify(persistCaseSnapshot(snapshot)),
-        machine_version: CASE_MACHINE_VERSION,
         row_version: 1,
-        opened_at: at,
       })
       .execute();
-    await trx
-      .insertInto("case_events")
-      .values({
-        case_id: caseId,
-        seq: 1,
-        type: "CASE_OPENED",
-        payload: JSON.stringify({ caseManagerId: input.caseManagerId, reopenPeriodDays, at, ...(imported ? { imported } : {}) }),
-        from_state: null,
-        to_state: phaseOf(snapshot),
-        actor_id: actor.id,
-        occurred_at: at,
-      })
-      .execute();
-    await writeAudit(trx, {
-      actorId: actor.id,
-      actorRole: actor.role,
-      action: "case.create",
-      objectType: "case",
-      objectId: caseId,
-      outcome: "allowed",
-    });
+    await trx.insertInto("case_events").values(caseOpenedEvent(actor, caseId, input, at, reopenPeriodDays, snapshot, imported)).execute();
+    await writeAudit(trx, caseCreatedAudit(actor, caseId));
     // The client's first residence document (added by the trigger of migration 0015) gets the case and
     // the dates the intake form recorded.
     await trx
@@ -630,6 +591,291 @@ export async function openCaseIn(
       .execute();
     return { caseId, clientId: client.id, aktenzeichen };
   }
+}
+
+/** The clients row of a new intake. */
+function clientValues(id: string, aktenzeichen: string, c: ClientChanges): Insertable<ClientsTable> {
+  return { id, aktenzeichen, ...clientColumns(c) };
+}
+
+/** The clients columns of the personal data (an intake, an edit in the client file). */
+export function clientColumns(c: ClientChanges) {
+  return {
+    first_name: c.firstName,
+    last_name: c.lastName,
+    birth_date: c.birthDate,
+    birth_date_estimated: c.birthDateEstimated,
+    gender: c.gender,
+    nationality: c.nationality,
+    languages: c.languages,
+    interpreter_needed: c.interpreterNeeded,
+    municipality_id: c.municipalityId,
+    residence_status: c.residenceStatus,
+    arrival_date: c.arrivalDate,
+    unaccompanied: c.unaccompanied,
+    phone: c.phone,
+    email: c.email,
+    address: c.address,
+  };
+}
+
+/** The cases columns of a new case that do not come from its snapshot. */
+function caseValues(caseId: string, clientId: string, input: OpenCaseInput, organisationId: number, at: string) {
+  return {
+    id: caseId,
+    client_id: clientId,
+    referral_source: input.referralSource,
+    referral_municipality_id: input.referralMunicipalityId,
+    increased_need_documented: input.increasedNeedDocumented,
+    organisation_id: organisationId,
+    machine_version: CASE_MACHINE_VERSION,
+    opened_at: at,
+  };
+}
+
+/** The CASE_OPENED event row (seq 1) of a new case. */
+function caseOpenedEvent(
+  actor: Actor,
+  caseId: string,
+  input: OpenCaseInput,
+  at: string,
+  reopenPeriodDays: number,
+  snapshot: CaseSnapshot,
+  imported: ImportOrigin | undefined,
+): Insertable<CaseEventsTable> {
+  return {
+    case_id: caseId,
+    seq: 1,
+    type: "CASE_OPENED",
+    payload: JSON.stringify({ caseManagerId: input.caseManagerId, reopenPeriodDays, at, ...(imported ? { imported } : {}) }),
+    from_state: null,
+    to_state: phaseOf(snapshot),
+    actor_id: actor.id,
+    occurred_at: at,
+  };
+}
+
+function caseCreatedAudit(actor: Actor, caseId: string): AuditEntry {
+  return { actorId: actor.id, actorRole: actor.role, action: "case.create", objectType: "case", objectId: caseId, outcome: "allowed" };
+}
+
+function caseEventAudit(actor: ServiceActor, caseId: string, type: string, from: CasePhase, to: CasePhase): AuditEntry {
+  return {
+    actorId: actorId(actor),
+    actorRole: actorRole(actor),
+    action: "case.event",
+    objectType: "case",
+    objectId: caseId,
+    outcome: "allowed",
+    detail: { event: type, from, to },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Cases with a history from before the app (the import), set-based
+
+/** A case that existed before the app: its intake at `openedAt`, then its historical steps in order. */
+export interface HistoricalCaseInput {
+  open: OpenCaseInput;
+  openedAt: string;
+  steps: { command: CaseCommand; details?: CaseEventDetails; at: string }[];
+  imported: ImportOrigin;
+}
+
+export type HistoricalCaseResult =
+  | { ok: true; caseId: string; clientId: string; aktenzeichen: string }
+  | { ok: false; message: string };
+
+/**
+ * The commands openHistoricalCasesIn writes: their only rows outside the statechart are contacts, and
+ * none names another user (checkNamedCaseManager) or reads other rows. Anything else goes through
+ * applyCaseEventIn.
+ */
+const HISTORICAL_COMMANDS = new Set<CaseCommand["type"]>([
+  "RECORD_CONTACT",
+  "CLASSIFY",
+  "REJECT_NOT_ELIGIBLE",
+  "CLOSE_NOT_TARGET_GROUP",
+  "BEGIN_CLOSURE",
+  "CLOSE",
+  "PAUSE",
+]);
+
+type TargetGroupDefinitionRow = { id: number; validFrom: string; definition: TargetGroupDefinition };
+
+/** What currentDefinition answers, from the definitions loaded once. */
+function definitionOn(definitions: TargetGroupDefinitionRow[], code: TargetGroup, onDate: string): TargetGroupDefinitionRow | undefined {
+  let best: TargetGroupDefinitionRow | undefined;
+  for (const d of definitions) {
+    if (d.definition.code === code && d.validFrom <= onDate && (!best || d.definition.version > best.definition.version)) best = d;
+  }
+  return best;
+}
+
+type HistoricalEvent = { event: CaseEvent; details: CaseEventDetails; from: CasePhase; to: CasePhase };
+
+/**
+ * Runs one historical case through the pure statechart in memory, exactly as applyCaseEventIn would step
+ * by step (the same events, CLASSIFY with the definition valid on its day and the person's facts): the
+ * events and the final snapshot, or the German message of the first step the machine refuses.
+ */
+function replayHistoricalCase(
+  input: HistoricalCaseInput,
+  caseId: string,
+  reopenPeriodDays: number,
+  definitions: TargetGroupDefinitionRow[],
+): { ok: true; snapshot: CaseSnapshot; opened: CaseSnapshot; events: HistoricalEvent[]; definitionId: number | null } | { ok: false; message: string } {
+  const opened = createCaseSnapshot({ caseId, caseManagerId: input.open.caseManagerId, reopenPeriodDays }, input.openedAt);
+  let snapshot = opened;
+  let definitionId: number | null = null;
+  const events: HistoricalEvent[] = [];
+  const c = input.open.client;
+  for (const step of input.steps) {
+    const command = step.command;
+    if (!HISTORICAL_COMMANDS.has(command.type)) throw new Error(`${command.type} is not written by openHistoricalCasesIn`);
+    let event: CaseEvent;
+    if (command.type === "CLASSIFY" || command.type === "RECLASSIFY") {
+      const found = definitionOn(definitions, command.targetGroup, berlinDate(step.at));
+      if (!found) return { ok: false, message: "Für diese Zielgruppe gibt es keine gültige Definition." };
+      const facts = classificationFacts(
+        { birth_date: c.birthDate, birth_date_estimated: c.birthDateEstimated, residence_status: c.residenceStatus, unaccompanied: c.unaccompanied },
+        { referral_source: input.open.referralSource, increased_need_documented: input.open.increasedNeedDocumented },
+        berlinDate(input.openedAt),
+      );
+      event = { type: command.type, targetGroup: command.targetGroup, definition: found.definition, facts, at: step.at };
+      definitionId = found.id;
+    } else {
+      event = { ...command, at: step.at } as CaseEvent;
+    }
+    const result = applyCaseTransition(snapshot, event);
+    if (!result.ok) return { ok: false, message: result.message };
+    events.push({ event, details: step.details ?? {}, from: phaseOf(snapshot), to: result.phase });
+    snapshot = result.snapshot;
+  }
+  return { ok: true, snapshot, opened, events, definitionId };
+}
+
+/** Inserts rows in statements of at most `size` rows (PostgreSQL takes at most 65,535 parameters). */
+async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** Thrown when a historical case would not be writable by the actor: the caller falls back to the case service. */
+export class HistoricalCaseNotWritable extends Error {}
+
+/**
+ * The set-based counterpart of openCaseIn + applyCaseEventIn for many cases with a history (the import):
+ * each case's events and final snapshot come from the pure statechart (replayHistoricalCase); a case the
+ * machine refuses is left out with its German message. The others are written with one multi-row INSERT
+ * per table: clients, cases (final snapshot, row version 1 + steps), case_events (all in one statement, so
+ * the report's statement triggers see each case's whole history at once), contacts, audit rows (case.create
+ * and one case.event per step, as the case service writes them), residence documents linked to the case.
+ * Row-level security as in the case service: the cases must be visible to and writable by the actor (else
+ * HistoricalCaseNotWritable, nothing is kept when the caller rolls back).
+ */
+export async function openHistoricalCasesIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  inputs: HistoricalCaseInput[],
+  reopenPeriodDays: number,
+): Promise<HistoricalCaseResult[]> {
+  if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
+  if (inputs.length === 0) return [];
+  const [opener, definitionRows] = await Promise.all([
+    trx.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirstOrThrow(),
+    trx.selectFrom("target_group_definitions").select(["id", "code", "version", "rules", "valid_from"]).execute(),
+  ]);
+  const definitions: TargetGroupDefinitionRow[] = definitionRows.map((d) => ({
+    id: d.id,
+    validFrom: String(d.valid_from).slice(0, 10),
+    definition: { code: d.code, version: d.version, rules: d.rules as TargetGroupRules },
+  }));
+  // Each result: the machine's refusal, or (filled in below) the case written.
+  const results: HistoricalCaseResult[] = [];
+  const planned: {
+    input: HistoricalCaseInput;
+    caseId: string;
+    clientId: string;
+    aktenzeichen: string;
+    resultIndex: number;
+    replay: Extract<ReturnType<typeof replayHistoricalCase>, { ok: true }>;
+  }[] = [];
+  for (const input of inputs) {
+    const caseId = randomUUID();
+    const replay = replayHistoricalCase(input, caseId, reopenPeriodDays, definitions);
+    if (replay.ok) planned.push({ input, caseId, clientId: randomUUID(), aktenzeichen: "", resultIndex: results.length, replay });
+    results.push(replay.ok ? { ok: true, caseId, clientId: "", aktenzeichen: "" } : replay);
+  }
+  if (planned.length === 0) return results;
+  const numbers = await sql<{ n: number }>`SELECT nextval('aktenzeichen_seq') AS n FROM generate_series(1, ${planned.length})`.execute(trx);
+  planned.forEach((p, i) => {
+    p.aktenzeichen = `KIM-${berlinDate(p.input.openedAt).slice(0, 4)}-${String(Number(numbers.rows[i]?.n)).padStart(5, "0")}`;
+    results[p.resultIndex] = { ok: true, caseId: p.caseId, clientId: p.clientId, aktenzeichen: p.aktenzeichen };
+  });
+
+  await insertChunked(planned.map((p) => clientValues(p.clientId, p.aktenzeichen, p.input.open.client)), 1000, (chunk) =>
+    trx.insertInto("clients").values(chunk).execute(),
+  );
+  await insertChunked(
+    planned.map((p) => ({
+      ...caseValues(p.caseId, p.clientId, p.input.open, opener.organisation_id, p.input.openedAt),
+      ...derivedColumns(p.replay.snapshot),
+      ...(p.replay.definitionId !== null ? { target_group_definition_id: p.replay.definitionId } : {}),
+      snapshot: JSON.stringify(persistCaseSnapshot(p.replay.snapshot)),
+      row_version: 1 + p.replay.events.length,
+    })),
+    1000,
+    (chunk) => trx.insertInto("cases").values(chunk).execute(),
+  );
+  // As applyCaseEventIn locks each case: visible to the actor and its content writable by them.
+  const stepped = planned.filter((p) => p.replay.events.length > 0).map((p) => p.caseId);
+  if (stepped.length > 0) {
+    const writable = await trx
+      .selectFrom("cases")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("id", "in", stepped)
+      .where((eb) => eb.and([caseVisibleTo(eb, actor), caseContentWritableBy(eb, actor)]))
+      .executeTakeFirstOrThrow();
+    if (Number(writable.n) !== stepped.length) throw new HistoricalCaseNotWritable("historical case not writable by the actor");
+  }
+  // The clients' first residence documents (trigger of migration 0015) get their case, as in openCaseIn.
+  await trx
+    .updateTable("residence_documents")
+    .from("cases")
+    .set((eb) => ({ case_id: eb.ref("cases.id"), recorded_by: actor.id, issued_on: null, valid_until: null }))
+    .whereRef("cases.client_id", "=", "residence_documents.client_id")
+    .where("cases.id", "in", planned.map((p) => p.caseId))
+    .where("residence_documents.superseded_at", "is", null)
+    .execute();
+
+  const events: Insertable<CaseEventsTable>[] = [];
+  const contacts: Insertable<ContactsTable>[] = [];
+  const audit: AuditEntry[] = [];
+  for (const p of planned) {
+    events.push(caseOpenedEvent(actor, p.caseId, p.input.open, p.input.openedAt, reopenPeriodDays, p.replay.opened, p.input.imported));
+    audit.push(caseCreatedAudit(actor, p.caseId));
+    p.replay.events.forEach(({ event, details, from, to }, i) => {
+      const { type, ...payload } = event;
+      events.push({
+        case_id: p.caseId,
+        seq: i + 2,
+        type,
+        payload: JSON.stringify(payload),
+        from_state: from,
+        to_state: to,
+        actor_id: actor.id,
+        occurred_at: event.at,
+      });
+      if (event.type === "RECORD_CONTACT") contacts.push(contactValues(p.caseId, event, details, actor.id));
+      audit.push(caseEventAudit(actor, p.caseId, type, from, to));
+    });
+  }
+  // One statement for all events (up to 7,000 rows: 8 parameters each), so the statement triggers run once.
+  await insertChunked(events, 7000, (chunk) => trx.insertInto("case_events").values(chunk).execute());
+  await insertChunked(contacts, 1000, (chunk) => trx.insertInto("contacts").values(chunk).execute());
+  await writeAuditMany(trx, audit);
+
+  return results;
 }
 
 /**

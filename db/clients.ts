@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
 import type { Gender, ResidenceStatus } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
-import { berlinDate } from "./case-service";
+import { berlinDate, clientColumns } from "./case-service";
 import { flagCasesOutOfTargetGroup } from "./reclassification";
 import type { Database } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteResult, mayWriteCases } from "./write-result";
@@ -66,21 +66,7 @@ export async function updateClient(
     const updated = await trx
       .updateTable("clients")
       .set({
-        first_name: c.firstName,
-        last_name: c.lastName,
-        birth_date: c.birthDate,
-        birth_date_estimated: c.birthDateEstimated,
-        gender: c.gender,
-        nationality: c.nationality,
-        languages: c.languages,
-        interpreter_needed: c.interpreterNeeded,
-        municipality_id: c.municipalityId,
-        residence_status: c.residenceStatus,
-        arrival_date: c.arrivalDate,
-        unaccompanied: c.unaccompanied,
-        phone: c.phone,
-        email: c.email,
-        address: c.address,
+        ...clientColumns(c),
         updated_at: sql<Date>`clock_timestamp()`,
       })
       .where("id", "=", target.id)

@@ -41,8 +41,29 @@ export const CLOSE_ESTIMATED_BIRTH_DATE_DAYS = 366;
 
 const GERMAN: Record<string, string> = { ä: "ae", ö: "oe", ü: "ue", ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ı: "i" };
 
+/**
+ * Results of normalizeName and nameKey by input: the import compares each row with every client of a
+ * close birth date, so the same names are normalised thousands of times. Emptied when it grows large.
+ */
+const NORMALIZED = new Map<string, string>();
+const KEYS = new Map<string, string>();
+
+function cached(cache: Map<string, string>, name: string, compute: (name: string) => string): string {
+  let value = cache.get(name);
+  if (value === undefined) {
+    if (cache.size >= 100_000) cache.clear();
+    value = compute(name);
+    cache.set(name, value);
+  }
+  return value;
+}
+
 /** Lower case, German transliteration, accents removed, letters only: "Müller-Lüdenscheidt" → "muellerluedenscheidt". */
 export function normalizeName(name: string): string {
+  return cached(NORMALIZED, name, normalizeNameUncached);
+}
+
+function normalizeNameUncached(name: string): string {
   return name
     .toLowerCase()
     .replace(/[äöüßæœøłđı]/g, (c) => GERMAN[c] ?? c)
@@ -56,6 +77,10 @@ export function normalizeName(name: string): string {
  * kh/ch/h, ou/u, y/i, w/v, c/k/q, z/s; doubled letters collapsed. Used only together with a birth date.
  */
 export function nameKey(name: string): string {
+  return cached(KEYS, name, nameKeyUncached);
+}
+
+function nameKeyUncached(name: string): string {
   return normalizeName(name)
     .replace(/ph/g, "f")
     .replace(/(dsch|dzh|dj|zh)/g, "j")
@@ -121,7 +146,8 @@ export function namesMatch(
   return straight || swapped || joinedKnown.includes(joined);
 }
 
-function dayNumber(date: string): number {
+/** A date (YYYY-MM-DD) as days since 1970-01-01. */
+export function dayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
 }
 
@@ -157,21 +183,9 @@ function normalizedSql(column: "clients.first_name" | "clients.last_name") {
 const MAX_CANDIDATES = 2000;
 const MAX_SHOWN = 20;
 
-/**
- * Possible duplicates of a person about to be taken in. Candidates come from the database by birth date
- * (index on clients.birth_date; records without a birth date included); names are compared here. Without a
- * birth date in the input only names equal after normalisation (either order) are searched for.
- */
-export async function findPossibleDuplicates(
-  db: Kysely<Database>,
-  actor: Actor,
-  input: DuplicateCheckInput,
-): Promise<DuplicateCheck> {
-  const first = normalizeName(input.firstName);
-  const last = normalizeName(input.lastName);
-  if (!first && !last) return { visible: [], hiddenCount: 0, fingerprint: null };
-
-  let qb = db
+/** Every case of every client not anonymised, with what the comparison reads and whether the actor may see it. */
+function candidateQuery(db: Kysely<Database>, actor: Actor) {
+  return db
     .selectFrom("clients")
     .innerJoin("cases", "cases.client_id", "clients.id")
     .select((eb) => [
@@ -186,6 +200,23 @@ export async function findPossibleDuplicates(
       sql<boolean>`${caseFileReadableBy(eb, actor)}`.as("visible"),
     ])
     .where("clients.anonymised_at", "is", null);
+}
+
+/**
+ * Possible duplicates of a person about to be taken in. Candidates come from the database by birth date
+ * (index on clients.birth_date; records without a birth date included); names are compared here. Without a
+ * birth date in the input only names equal after normalisation (either order) are searched for.
+ */
+export async function findPossibleDuplicates(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: DuplicateCheckInput,
+): Promise<DuplicateCheck> {
+  const first = normalizeName(input.firstName);
+  const last = normalizeName(input.lastName);
+  if (!first && !last) return { visible: [], hiddenCount: 0, fingerprint: null };
+
+  let qb = candidateQuery(db, actor);
 
   const d = input.birthDate;
   if (d) {
@@ -217,7 +248,23 @@ export async function findPossibleDuplicates(
   // Read as the system: matches in cases the actor may not see are counted (never shown, see above), which
   // row-level security would hide. The `visible` column carries the access rule into the result.
   const rows = await runAsSystem(() => qb.orderBy("cases.opened_at", "desc").limit(MAX_CANDIDATES).execute());
+  return matchesAmong(input, rows);
+}
 
+/** A candidate row: a case of a client whose birth date is close (or unknown), newest case first. */
+interface Candidate {
+  client_id: string;
+  aktenzeichen: string;
+  first_name: string;
+  last_name: string;
+  birth_date: string | null;
+  birth_date_estimated: boolean;
+  case_id: string;
+  visible: boolean;
+}
+
+/** The names and birth dates compared, one entry per person, the fingerprint of the set. */
+function matchesAmong(input: DuplicateCheckInput, rows: Candidate[]): DuplicateCheck {
   // One entry per person: visible when any of their cases is visible (the newest visible case is linked).
   const byClient = new Map<string, { visible: DuplicateMatch | null; hidden: boolean }>();
   for (const r of rows) {
@@ -249,4 +296,66 @@ export async function findPossibleDuplicates(
     ? createHash("sha256").update([...byClient.keys()].sort().join(",")).digest("hex").slice(0, 32)
     : null;
   return { visible: visible.slice(0, MAX_SHOWN), hiddenCount, fingerprint };
+}
+
+/**
+ * findPossibleDuplicates for many people at once (the import: one query per batch of rows instead of one
+ * per row), with the same answer for each: the candidates by birth date come from one query joining the
+ * inputs' date windows, the names are compared here by the same rules. Inputs without a birth date take
+ * the single check (its name search).
+ */
+export async function findPossibleDuplicatesMany(
+  db: Kysely<Database>,
+  actor: Actor,
+  inputs: DuplicateCheckInput[],
+): Promise<DuplicateCheck[]> {
+  const dated = inputs.map((input, i) => ({ input, i })).filter((x) => x.input.birthDate && (normalizeName(x.input.firstName) || normalizeName(x.input.lastName)));
+  const byInput = new Map<number, (Candidate & { opened_at: Date })[]>();
+  for (let from = 0; from < dated.length; from += 1000) {
+    const chunk = dated.slice(from, from + 1000);
+    // The windows of findPossibleDuplicates per input: [lo, hi] for any client, [wideLo, wideHi] for clients
+    // with an estimated birth date, the swapped date; as plain ranges, so that each uses the birth-date index.
+    const near = CLOSE_BIRTH_DATE_DAYS;
+    const wide = CLOSE_ESTIMATED_BIRTH_DATE_DAYS;
+    const idx = chunk.map((x) => x.i);
+    const lo = chunk.map((x) => addDays(x.input.birthDate as string, x.input.birthDateEstimated ? -wide : -near));
+    const hi = chunk.map((x) => addDays(x.input.birthDate as string, x.input.birthDateEstimated ? wide : near));
+    const wideLo = chunk.map((x) => (x.input.birthDateEstimated ? null : addDays(x.input.birthDate as string, -wide)));
+    const wideHi = chunk.map((x) => (x.input.birthDateEstimated ? null : addDays(x.input.birthDate as string, wide)));
+    const swapped = chunk.map((x) => (x.input.birthDateEstimated ? null : swappedDayMonth(x.input.birthDate as string)));
+    const wanted = sql`(SELECT * FROM unnest(${idx}::int[], ${lo}::date[], ${hi}::date[], ${wideLo}::date[], ${wideHi}::date[], ${swapped}::date[])
+      AS u(idx, lo, hi, wide_lo, wide_hi, swapped))`;
+    // Clients without a birth date match every input: they are read once below.
+    const rows = await runAsSystem(() =>
+      candidateQuery(db, actor)
+        .innerJoin(wanted.as("q"), (join) =>
+          join.on(
+            sql<SqlBool>`(clients.birth_date BETWEEN q.lo AND q.hi
+              OR (clients.birth_date_estimated AND clients.birth_date BETWEEN q.wide_lo AND q.wide_hi)
+              OR clients.birth_date = q.swapped)`,
+          ),
+        )
+        .select(sql<number>`q.idx`.as("idx"))
+        .execute(),
+    );
+    for (const r of rows) {
+      const list = byInput.get(r.idx) ?? [];
+      list.push(r);
+      byInput.set(r.idx, list);
+    }
+  }
+  const undated = dated.length > 0 ? await runAsSystem(() => candidateQuery(db, actor).where("clients.birth_date", "is", null).execute()) : [];
+  const isDated = new Set(dated.map((x) => x.i));
+  const checks: DuplicateCheck[] = [];
+  for (const [i, input] of inputs.entries()) {
+    if (!isDated.has(i)) {
+      checks.push(await findPossibleDuplicates(db, actor, input));
+      continue;
+    }
+    const rows = [...(byInput.get(i) ?? []), ...undated]
+      .sort((a, b) => new Date(b.opened_at).getTime() - new Date(a.opened_at).getTime())
+      .slice(0, MAX_CANDIDATES);
+    checks.push(matchesAmong(input, rows));
+  }
+  return checks;
 }

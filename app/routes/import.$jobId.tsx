@@ -106,8 +106,8 @@ export default function ImportJob() {
           </dl>
           {job.status === "fehlgeschlagen" ? (
             <p className="field-error">
-              Der Import wurde unterbrochen. Bereits importierte Zeilen bleiben erhalten und werden bei einem erneuten Import
-              derselben Datei übersprungen.
+              Der Import wurde abgebrochen (zum Beispiel, weil der Server neu gestartet wurde). Bereits importierte Zeilen
+              bleiben erhalten und werden bei einem erneuten Import derselben Datei übersprungen.
             </p>
           ) : null}
           {job.status === "fertig" && job.rejected > 0 ? (

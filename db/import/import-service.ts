@@ -6,7 +6,7 @@
 // Progress: the job row is updated every few rows; the result page polls it.
 import { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Insertable, type Kysely, type Transaction, sql } from "kysely";
 import {
   type ColumnMapping,
   IMPORT_FIELDS,
@@ -29,8 +29,28 @@ import { hasPermission } from "../../workflows/permissions";
 import type { TargetGroupRules } from "../../workflows/target-groups";
 import type { Actor } from "../access";
 import { writeAudit } from "../audit";
-import { type CaseCommand, applyCaseEventIn, berlinDate, openCaseIn } from "../case-service";
-import { findPossibleDuplicates } from "../duplicates";
+import {
+  type CaseCommand,
+  type HistoricalCaseInput,
+  HistoricalCaseNotWritable,
+  type ImportOrigin,
+  type OpenCaseInput,
+  applyCaseEventIn,
+  berlinDate,
+  openCaseIn,
+  openHistoricalCasesIn,
+} from "../case-service";
+import {
+  CLOSE_BIRTH_DATE_DAYS,
+  type DuplicateCheck,
+  type DuplicateCheckInput,
+  birthDatesClose,
+  dayNumber,
+  findPossibleDuplicates,
+  findPossibleDuplicatesMany,
+  namesMatch,
+  swappedDayMonth,
+} from "../duplicates";
 import { runAsSystem } from "../request-actor";
 import type { Database } from "../schema";
 import { getSetting } from "../settings";
@@ -47,10 +67,12 @@ export const IMPORT_MESSAGES = {
 } as const;
 
 /**
- * Rows per database transaction (each row in its own savepoint, so a refused row is undone alone): one
- * commit per batch instead of per row. The job's progress is updated after each batch.
+ * Rows per batch: checked together (one duplicate query), written in one transaction with multi-row
+ * INSERTs. The job's progress is updated after each batch.
  */
-const BATCH_ROWS = 50;
+const BATCH_ROWS = 500;
+/** Rows per transaction through the case service (a savepoint per row, so a refused row is undone alone). */
+const CASE_SERVICE_BATCH_ROWS = 50;
 
 export function mayImport(actor: Actor): boolean {
   // Opening cases for any case manager and writing their content: the coordination.
@@ -324,13 +346,23 @@ export async function previewImport(
   return { job, mappingProblems, rows: shown, validCount, invalidCount: validated.length - validCount };
 }
 
+/** The person of a row as the duplicate check compares them (a list's birth dates count as exact). */
+function personOf(plan: ImportPlan): DuplicateCheckInput {
+  return { firstName: plan.client.firstName, lastName: plan.client.lastName, birthDate: plan.client.birthDate, birthDateEstimated: false };
+}
+
+/** The duplicate check against the database for many rows at once (one query per batch). */
+async function duplicateMessages(db: Kysely<Database>, actor: Actor, plans: ImportPlan[]): Promise<(string | null)[]> {
+  if (plans.length === 0) return [];
+  const found = await findPossibleDuplicatesMany(db, actor, plans.map(personOf));
+  return found.map(duplicateText);
+}
+
 async function duplicateMessage(db: Kysely<Database>, actor: Actor, plan: ImportPlan): Promise<string | null> {
-  const found = await findPossibleDuplicates(db, actor, {
-    firstName: plan.client.firstName,
-    lastName: plan.client.lastName,
-    birthDate: plan.client.birthDate,
-    birthDateEstimated: false,
-  });
+  return duplicateText(await findPossibleDuplicates(db, actor, personOf(plan)));
+}
+
+function duplicateText(found: DuplicateCheck): string | null {
   if (found.visible.length > 0) {
     const names = found.visible.slice(0, 3).map((m) => m.aktenzeichen).join(", ");
     return `Möglicherweise bereits erfasst (${names}). Bitte prüfen; die Zeile wird nicht importiert.`;
@@ -339,6 +371,31 @@ async function duplicateMessage(db: Kysely<Database>, actor: Actor, plan: Import
     return "Eine ähnliche Person ist bereits in einem Fall erfasst, den Sie nicht sehen dürfen. Die Zeile wird nicht importiert.";
   }
   return null;
+}
+
+/**
+ * A running job whose progress has not moved for this long has lost its worker (the server process
+ * stopped or was restarted mid-way: the import runs inside it). The worker updates the job after every
+ * batch, which takes seconds.
+ */
+export const ABANDONED_AFTER_MINUTES = 10;
+
+/**
+ * Marks running jobs without progress for ABANDONED_AFTER_MINUTES as failed (the page then says the import
+ * was interrupted, that imported rows stay and a re-import skips them). Runs at start-up and whenever a
+ * job starts; as the system, since a job is visible only to the coordinator who uploaded it. Returns the
+ * number of jobs marked. A worker that was only slow notices at its next progress update and stops.
+ */
+export async function failAbandonedImportJobs(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
+  const marked = await runAsSystem(() =>
+    db
+      .updateTable("import_jobs")
+      .set({ status: "fehlgeschlagen", updated_at: now, finished_at: now })
+      .where("status", "=", "laeuft")
+      .where("updated_at", "<", new Date(now.getTime() - ABANDONED_AFTER_MINUTES * 60_000))
+      .executeTakeFirst(),
+  );
+  return Number(marked.numUpdatedRows);
 }
 
 /** Marks the draft as running; false when it is not a draft of this actor (already started). */
@@ -383,6 +440,33 @@ function commandOf(step: ImportStep): { command: CaseCommand; note?: string } {
   }
 }
 
+/** The intake a row describes: the person as the list has them, nothing the list does not say. */
+function openInputOf(plan: ImportPlan): OpenCaseInput {
+  return {
+    client: {
+      firstName: plan.client.firstName,
+      lastName: plan.client.lastName,
+      birthDate: plan.client.birthDate,
+      birthDateEstimated: false,
+      gender: "keine_angabe",
+      nationality: plan.client.nationality,
+      languages: [],
+      interpreterNeeded: false,
+      municipalityId: plan.client.municipalityId,
+      residenceStatus: plan.client.residenceStatus,
+      arrivalDate: null,
+      unaccompanied: plan.client.unaccompanied,
+      phone: null,
+      email: null,
+      address: null,
+    },
+    referralSource: plan.referralSource,
+    referralMunicipalityId: null,
+    increasedNeedDocumented: plan.increasedNeedDocumented,
+    caseManagerId: plan.caseManagerId,
+  };
+}
+
 /** One row as one case, in the caller's transaction; throws StepRefused (German) when a step is refused. */
 async function importRow(
   trx: Transaction<Database>,
@@ -394,29 +478,7 @@ async function importRow(
   const opened = await openCaseIn(
     trx,
     actor,
-    {
-      client: {
-        firstName: plan.client.firstName,
-        lastName: plan.client.lastName,
-        birthDate: plan.client.birthDate,
-        birthDateEstimated: false,
-        gender: "keine_angabe",
-        nationality: plan.client.nationality,
-        languages: [],
-        interpreterNeeded: false,
-        municipalityId: plan.client.municipalityId,
-        residenceStatus: plan.client.residenceStatus,
-        arrivalDate: null,
-        unaccompanied: plan.client.unaccompanied,
-        phone: null,
-        email: null,
-        address: null,
-      },
-      referralSource: plan.referralSource,
-      referralMunicipalityId: null,
-      increasedNeedDocumented: plan.increasedNeedDocumented,
-      caseManagerId: plan.caseManagerId,
-    },
+    openInputOf(plan),
     stepAt(plan.openedOn, -60),
     reopenPeriodDays,
     { jobId: origin.jobId, fileName: origin.fileName, rowNumber: origin.rowNumber },
@@ -465,15 +527,183 @@ export interface ImportOutcome {
 }
 
 /**
+ * How the valid rows are written. "batch" (the default): each row's history is run through the pure
+ * statechart in memory and a batch of rows is written with multi-row INSERTs (openHistoricalCasesIn).
+ * "case-service": each row through openCaseIn and applyCaseEventIn, step by step, a savepoint per row:
+ * the reference the batch path is tested against (tests/integration/case-import-paths.test.ts), and its
+ * fallback for a batch it cannot write (a key another import took meanwhile, a case not writable).
+ */
+export type ImportWriter = "batch" | "case-service";
+
+type RowToImport = { i: number; plan: ImportPlan; key: string; rowNumber: number };
+type WrittenBatch = { created: string[]; refused: { i: number; message: string }[] };
+
+/** The "message" of a row whose key another import took meanwhile: counted as skipped, not rejected. */
+const KEY_TAKEN = "";
+
+async function writeThroughCaseService(
+  db: Kysely<Database>,
+  actor: Actor,
+  rows: RowToImport[],
+  job: { id: string; fileName: string },
+  reopenPeriodDays: number,
+): Promise<WrittenBatch> {
+  const refused: WrittenBatch["refused"] = [];
+  const created = await db.transaction().execute(async (trx) => {
+    const ids: string[] = [];
+    for (const r of rows) {
+      await sql`SAVEPOINT import_row`.execute(trx);
+      try {
+        ids.push(await importRow(trx, actor, r.plan, { jobId: job.id, fileName: job.fileName, rowNumber: r.rowNumber, key: r.key }, reopenPeriodDays));
+        await sql`RELEASE SAVEPOINT import_row`.execute(trx);
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT import_row`.execute(trx);
+        if (error instanceof StepRefused) refused.push({ i: r.i, message: `Vom Fallablauf abgelehnt: ${error.message}` });
+        else if (isUniqueViolation(error)) refused.push({ i: r.i, message: KEY_TAKEN });
+        else throw error;
+      }
+    }
+    return ids;
+  });
+  return { created, refused };
+}
+
+/** The historical case a row describes: the intake and the steps planSteps gives, with their times. */
+function historicalCaseOf(plan: ImportPlan, origin: ImportOrigin): HistoricalCaseInput {
+  return {
+    open: openInputOf(plan),
+    openedAt: stepAt(plan.openedOn, -60),
+    steps: planSteps(plan).map((step, i) => {
+      const { command, note } = commandOf(step);
+      return { command, details: note ? { note } : {}, at: stepAt(step.on, i) };
+    }),
+    imported: origin,
+  };
+}
+
+/**
+ * The batch path: one transaction, one multi-row INSERT per table. A batch it cannot write as a whole (a
+ * key another import took meanwhile, a case the actor may not write) goes through the case service row by
+ * row instead, which gives those rows the case service's own answer.
+ */
+async function writeBatch(
+  db: Kysely<Database>,
+  actor: Actor,
+  rows: RowToImport[],
+  job: { id: string; fileName: string },
+  reopenPeriodDays: number,
+): Promise<WrittenBatch> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const results = await openHistoricalCasesIn(
+        trx,
+        actor,
+        rows.map((r) => historicalCaseOf(r.plan, { jobId: job.id, fileName: job.fileName, rowNumber: r.rowNumber })),
+        reopenPeriodDays,
+      );
+      const written: WrittenBatch = { created: [], refused: [] };
+      const keys: Insertable<Database["import_rows"]>[] = [];
+      results.forEach((result, k) => {
+        const r = rows[k] as RowToImport;
+        if (!result.ok) written.refused.push({ i: r.i, message: `Vom Fallablauf abgelehnt: ${result.message}` });
+        else {
+          written.created.push(result.caseId);
+          keys.push({ external_key: r.key, case_id: result.caseId, job_id: job.id, row_number: r.rowNumber });
+        }
+      });
+      for (let i = 0; i < keys.length; i += 1000) await trx.insertInto("import_rows").values(keys.slice(i, i + 1000)).execute();
+      return written;
+    });
+  } catch (error) {
+    if (error instanceof HistoricalCaseNotWritable || isUniqueViolation(error)) {
+      return writeThroughCaseService(db, actor, rows, job, reopenPeriodDays);
+    }
+    throw error;
+  }
+}
+
+/**
+ * A person in the file similar to one of its earlier rows that will be imported (the intake's name and
+ * birth-date rules of db/duplicates.ts, within the file): rows of one batch are written together, so they
+ * cannot find each other in the database. Exact repeats are found earlier by validateAll.
+ */
+class RowsOfThisFile {
+  /** By birth date as a day number (days since 1970), for the ±31-day window. */
+  private byBirthDay = new Map<number, { plan: ImportPlan; rowNumber: number }[]>();
+  private undated: { plan: ImportPlan; rowNumber: number }[] = [];
+
+  similarTo(plan: ImportPlan): number | null {
+    const person = personOf(plan);
+    const candidates = [...this.undated];
+    const d = plan.client.birthDate;
+    if (d) {
+      const day = dayNumber(d);
+      for (let k = day - CLOSE_BIRTH_DATE_DAYS; k <= day + CLOSE_BIRTH_DATE_DAYS; k++) candidates.push(...(this.byBirthDay.get(k) ?? []));
+      const swapped = swappedDayMonth(d);
+      if (swapped) candidates.push(...(this.byBirthDay.get(dayNumber(swapped)) ?? []));
+    } else {
+      for (const list of this.byBirthDay.values()) candidates.push(...list);
+    }
+    let first: number | null = null;
+    for (const c of candidates) {
+      const known = personOf(c.plan);
+      if (namesMatch(person, known) && birthDatesClose(person, known) && (first === null || c.rowNumber < first)) first = c.rowNumber;
+    }
+    return first;
+  }
+
+  add(plan: ImportPlan, rowNumber: number): void {
+    const d = plan.client.birthDate;
+    if (!d) this.undated.push({ plan, rowNumber });
+    else {
+      const day = dayNumber(d);
+      this.byBirthDay.set(day, [...(this.byBirthDay.get(day) ?? []), { plan, rowNumber }]);
+    }
+  }
+}
+
+/** The tables an import grows, whose planner statistics the report triggers' and checks' plans rely on. */
+const GROWN_TABLES = ["clients", "cases", "case_events", "residence_documents", "report_cases", "report_case_intervals", "contacts", "audit_log", "import_rows"];
+
+/**
+ * Refreshes the planner's statistics (ANALYZE, as the system: the tables' owner) when an import has grown
+ * the case tables by half since they were last counted. A site's first import fills near-empty tables:
+ * without it, PostgreSQL keeps planning the per-row report triggers (migrations 0006, 0019) and the
+ * duplicate check for the empty tables they were, with sequential scans that make each row slower than
+ * the last (PostgreSQL's advice for bulk loads: "run ANALYZE afterwards").
+ */
+class PlannerStatistics {
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private counted: number,
+    private added = 0,
+  ) {}
+
+  static async of(db: Kysely<Database>): Promise<PlannerStatistics> {
+    const { rows } = await runAsSystem(() => sql<{ n: number }>`SELECT reltuples::int AS n FROM pg_class WHERE oid = 'cases'::regclass`.execute(db));
+    return new PlannerStatistics(db, Math.max(Number(rows[0]?.n ?? 0), 0));
+  }
+
+  async grew(rows: number): Promise<void> {
+    this.added += rows;
+    if (this.added < Math.max(this.counted / 2, 200)) return;
+    await runAsSystem(() => sql`ANALYZE ${sql.join(GROWN_TABLES.map((t) => sql.id(t)))}`.execute(this.db));
+    this.counted += this.added;
+    this.added = 0;
+  }
+}
+
+/**
  * Runs a claimed job to the end (claimImportJob first). Rows are validated again here (the site may have
  * changed since the preview), checked for an existing external key (skipped), for duplicates against the
- * database, and imported one transaction per row.
+ * database and within the file (every row), and written in batches (see ImportWriter).
  */
 export async function runImportJob(
   db: Kysely<Database>,
   actor: Actor,
   jobId: string,
   now: Date = new Date(),
+  writer: ImportWriter = "batch",
 ): Promise<ImportOutcome> {
   const job = await getImportJob(db, actor, jobId);
   if (!job || job.status !== "laeuft") throw new Error("import job not claimed");
@@ -495,14 +725,17 @@ export async function runImportJob(
     const already = await knownKeys(db, keys.filter((k): k is string => k !== null));
     const outcome: ImportOutcome = { imported: 0, skipped: 0, rejected: 0, caseIds: [], rejections: [] };
     const seenKeys = new Set<string>();
+    const inFile = new RowsOfThisFile();
     const reject = (i: number, messages: string[]) => {
       outcome.rejected += 1;
       outcome.rejections.push({ rowNumber: rows[i]?.rowNumber ?? 0, cells: rows[i]?.cells ?? [], messages });
     };
-    for (let from = 0; from < validated.length; from += BATCH_ROWS) {
+    const batchRows = writer === "batch" ? BATCH_ROWS : CASE_SERVICE_BATCH_ROWS;
+    const statistics = await PlannerStatistics.of(db);
+    for (let from = 0; from < validated.length; from += batchRows) {
       // 1. checks outside the transaction (the duplicate check reads as the system, see db/duplicates.ts)
-      const toImport: { i: number; plan: ImportPlan; key: string; rowNumber: number }[] = [];
-      for (let i = from; i < Math.min(from + BATCH_ROWS, validated.length); i++) {
+      const candidates: RowToImport[] = [];
+      for (let i = from; i < Math.min(from + batchRows, validated.length); i++) {
         const v = validated[i] as ValidatedRow;
         const key = keys[i];
         if (!v.plan || !key) reject(i, messagesOf(v));
@@ -510,42 +743,43 @@ export async function runImportJob(
         else if (seenKeys.has(key)) reject(i, ["Die Kennung dieser Zeile kommt in der Datei mehrfach vor."]);
         else {
           seenKeys.add(key);
-          const duplicate = await duplicateMessage(db, actor, v.plan);
-          if (duplicate) reject(i, [duplicate]);
-          else toImport.push({ i, plan: v.plan, key, rowNumber: v.rowNumber });
+          candidates.push({ i, plan: v.plan, key, rowNumber: v.rowNumber });
         }
       }
-      // 2. one transaction per batch, one savepoint per row: a refused row is rolled back alone
-      const refused: { i: number; message: string }[] = [];
-      const created = await db.transaction().execute(async (trx) => {
-        const ids: string[] = [];
-        for (const r of toImport) {
-          await sql`SAVEPOINT import_row`.execute(trx);
-          try {
-            ids.push(await importRow(trx, actor, r.plan, { jobId, fileName: job.fileName, rowNumber: r.rowNumber, key: r.key }, reopenPeriodDays));
-            await sql`RELEASE SAVEPOINT import_row`.execute(trx);
-          } catch (error) {
-            await sql`ROLLBACK TO SAVEPOINT import_row`.execute(trx);
-            if (error instanceof StepRefused) refused.push({ i: r.i, message: `Vom Fallablauf abgelehnt: ${error.message}` });
-            else if (isUniqueViolation(error)) refused.push({ i: r.i, message: "" });
-            else throw error;
-          }
+      const duplicates = await duplicateMessages(db, actor, candidates.map((c) => c.plan));
+      const toImport: RowToImport[] = [];
+      candidates.forEach((c, k) => {
+        const duplicate = duplicates[k];
+        const earlier = duplicate ? null : inFile.similarTo(c.plan);
+        if (duplicate) reject(c.i, [duplicate]);
+        else if (earlier !== null) reject(c.i, [`Möglicherweise dieselbe Person wie in Zeile ${earlier} der Datei. Bitte prüfen; die Zeile wird nicht importiert.`]);
+        else {
+          inFile.add(c.plan, c.rowNumber);
+          toImport.push(c);
         }
-        return ids;
       });
+      // 2. write the batch
+      const { created, refused } =
+        writer === "batch"
+          ? await writeBatch(db, actor, toImport, { id: jobId, fileName: job.fileName }, reopenPeriodDays)
+          : await writeThroughCaseService(db, actor, toImport, { id: jobId, fileName: job.fileName }, reopenPeriodDays);
       outcome.imported += created.length;
       outcome.caseIds.push(...created);
       for (const r of refused) {
         // a key another import took meanwhile: skipped like a known key
-        if (r.message === "") outcome.skipped += 1;
+        if (r.message === KEY_TAKEN) outcome.skipped += 1;
         else reject(r.i, [r.message]);
       }
-      const processed = Math.min(from + BATCH_ROWS, validated.length);
-      await db
+      if (created.length > 0) await statistics.grew(created.length);
+      const processed = Math.min(from + batchRows, validated.length);
+      const progress = await db
         .updateTable("import_jobs")
         .set({ processed, imported: outcome.imported, skipped: outcome.skipped, rejected: outcome.rejected, updated_at: new Date() })
         .where("id", "=", jobId)
-        .execute();
+        .where("status", "=", "laeuft")
+        .executeTakeFirst();
+      // Marked as abandoned meanwhile (failAbandonedImportJobs): stop; the rows written so far stay.
+      if (Number(progress.numUpdatedRows) === 0) throw new Error(`import job ${jobId} was marked as abandoned`);
     }
     outcome.rejections.sort((a, b) => a.rowNumber - b.rowNumber);
     await db
@@ -602,6 +836,7 @@ export async function startImport(
   const preview = await previewImport(db, actor, jobId);
   if (!preview) return { ok: false, message: IMPORT_MESSAGES.notFound };
   if (preview.mappingProblems.length) return { ok: false, message: preview.mappingProblems.join(" ") };
+  await failAbandonedImportJobs(db);
   if (!(await claimImportJob(db, actor, jobId))) return { ok: false, message: IMPORT_MESSAGES.alreadyStarted };
   const done = runImportJob(db, actor, jobId).catch((error: unknown) => {
     console.error(`[kim] import ${jobId} failed: ${error instanceof Error ? error.message : String(error)}`);
