@@ -10,11 +10,16 @@
 // 2. open loop: `--rate` requests/s (default 25) with Poisson arrivals (exponential gaps, fixed seed),
 //    latency measured from the planned arrival time (no coordinated omission): p50/p95/p99.
 // Errors (any status other than the expected one, timeouts, refused connections) are counted per page.
+// Each closed-loop row also gives the CPU time per page of the server processes and of the database's
+// PostgreSQL backends (from /proc, Linux): on a shared machine pages/s follows the other processes' load,
+// the CPU time per page much less.
 // 127.0.0.1 only; bounded in time (a watchdog ends the run). Not part of `npm test`. Usage:
 //   npm run bench:load [-- --cases 20000] [--reuse] [--seconds 15] [--rate 25] [--users 50] [--profile DIR]
+//   --pages caseload,file runs only those pages (caseload, file, heute, event);
 //   --reuse keeps an existing loaded kim_bench_load (BENCH_KEEP=1 keeps it after the run);
 //   --profile DIR writes a V8 CPU profile of the server (node --cpu-prof) into DIR;
 //   --workers N runs N server processes on the port (server-cluster.ts, node:cluster) instead of one.
+import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
@@ -43,7 +48,15 @@ const TIMEOUT_MS = 10_000;
 const watchdogMs = (4 * (WARM_UP_SECONDS + 2 * seconds) + 180) * 1000;
 
 type PageName = "caseload" | "file" | "heute" | "event";
-const PAGES: PageName[] = ["caseload", "file", "heute", "event"];
+const ALL_PAGES: PageName[] = ["caseload", "file", "heute", "event"];
+const PAGES: PageName[] = (() => {
+  const wanted = flags.get("pages");
+  if (typeof wanted !== "string") return ALL_PAGES;
+  const names = wanted.split(",").map((n) => n.trim());
+  const unknown = names.filter((n) => !(ALL_PAGES as string[]).includes(n));
+  if (unknown.length) throw new Error(`--pages: unknown ${unknown.join(", ")} (known: ${ALL_PAGES.join(", ")})`);
+  return ALL_PAGES.filter((p) => names.includes(p));
+})();
 
 interface VirtualUser {
   username: string;
@@ -93,6 +106,56 @@ function request(
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** user + system CPU time of one process in ms (Linux /proc; 0 when it is gone or not readable). */
+function cpuMsOf(pid: number): number {
+  try {
+    // The command name (field 2) may hold spaces: the fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** The process and its descendants (the workers of server-cluster.ts). */
+function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/** CPU ms per process id, for the server's processes and the PostgreSQL backends serving the bench database. */
+async function cpuSnapshot(serverPid: number | undefined): Promise<{ server: Map<number, number>; database: Map<number, number> }> {
+  const server = new Map<number, number>();
+  if (serverPid !== undefined) for (const pid of processTree(serverPid)) server.set(pid, cpuMsOf(pid));
+  const database = new Map<number, number>();
+  const backends = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and application_name = 'kim-case' and pid <> pg_backend_pid()`
+    .execute(db)
+    .catch(() => ({ rows: [] as { pid: number }[] }));
+  for (const { pid } of backends.rows) database.set(pid, cpuMsOf(pid));
+  return { server, database };
+}
+
+/** CPU ms spent between two snapshots (a process that started in between counts from zero). */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -217,7 +280,9 @@ try {
             minutes: "10",
           }).toString();
           const res = await request("POST", `${base}/faelle/${target}`, vu.cookie, body);
-          return (res.status === 302 || res.status === 303) && (res.location ?? "").includes("ok=RECORD_CONTACT");
+          // Recorded: back to the client file (with a new form token), or to the list when the case left the caseload.
+          const location = res.location ?? "";
+          return (res.status === 302 || res.status === 303) && (location.startsWith(`/faelle/${target}?`) || location.includes("ok=RECORD_CONTACT"));
         } finally {
           busy.delete(target);
         }
@@ -268,13 +333,13 @@ try {
     return Promise.all(inflight);
   }
 
-  const row = (label: string, samples: Sample[], extra: string) => {
+  const row = (label: string, samples: Sample[], extra: string, cpu = "") => {
     const times = samples.map((s) => s.ms).sort((a, b) => a - b);
     const errors = samples.filter((s) => !s.ok).length;
     const f = (v: number) => `${v.toFixed(0).padStart(6)} ms`;
     console.log(
       `${label.padEnd(10)} ${extra.padStart(14)}  p50 ${f(percentile(times, 0.5))}  p95 ${f(percentile(times, 0.95))}  ` +
-        `p99 ${f(percentile(times, 0.99))}  requests ${String(samples.length).padStart(5)}  errors ${errors}`,
+        `p99 ${f(percentile(times, 0.99))}  requests ${String(samples.length).padStart(5)}  errors ${errors}${cpu}`,
     );
   };
 
@@ -282,12 +347,20 @@ try {
   console.log(`\nclosed loop: ${vus.length} connections back to back, ${seconds} s per page after ${WARM_UP_SECONDS} s warm-up`);
   for (const page of PAGES) {
     await closedLoop(page, WARM_UP_SECONDS);
+    const before = await cpuSnapshot(server.pid);
     const { samples, elapsedS } = await closedLoop(page, seconds);
-    row(page, samples, `${(samples.length / elapsedS).toFixed(1)} pages/s`);
+    const after = await cpuSnapshot(server.pid);
+    const perPage = (ms: number) => (ms / samples.length).toFixed(1).padStart(5);
+    row(
+      page,
+      samples,
+      `${(samples.length / elapsedS).toFixed(1)} pages/s`,
+      `  CPU/page: server ${perPage(cpuSpent(before.server, after.server))} ms, PostgreSQL ${perPage(cpuSpent(before.database, after.database))} ms`,
+    );
   }
   console.log(`\nopen loop: ${rate} requests/s, Poisson arrivals, ${seconds} s per page (latency from the planned arrival)`);
-  for (const [i, page] of PAGES.entries()) {
-    const samples = await openLoop(page, seconds, 20261202 + i);
+  for (const page of PAGES) {
+    const samples = await openLoop(page, seconds, 20261202 + ALL_PAGES.indexOf(page));
     row(page, samples, `${(samples.length / seconds).toFixed(1)} req/s`);
   }
 } finally {
