@@ -67,6 +67,18 @@ interface VirtualUser {
 interface Sample {
   ms: number;
   ok: boolean;
+  /** Why it failed: the status (and redirect target) or the error's message. */
+  failure?: string;
+}
+
+/** The outcome of one request: whether it was the expected answer, and what came instead. */
+interface Outcome {
+  ok: boolean;
+  failure?: string;
+}
+
+function expectStatus(res: { status: number; location: string | undefined }, ok: boolean): Outcome {
+  return ok ? { ok } : { ok, failure: `status ${res.status}${res.location ? ` → ${res.location.replace(/[0-9a-f-]{36}/g, ":id")}` : ""}` };
 }
 
 /** mulberry32: the same Poisson arrival times in every run. */
@@ -258,18 +270,23 @@ try {
   const busy = new Set<string>();
   const pick = (list: string[], n: number) => list[n % list.length]!;
 
-  async function hit(page: PageName, vu: VirtualUser, n: number): Promise<boolean> {
+  async function get(url: string, cookie: string): Promise<Outcome> {
+    const res = await request("GET", url, cookie);
+    return expectStatus(res, res.status === 200);
+  }
+
+  async function hit(page: PageName, vu: VirtualUser, n: number): Promise<Outcome> {
     switch (page) {
       case "caseload":
-        return (await request("GET", `${base}/faelle`, vu.cookie)).status === 200;
+        return get(`${base}/faelle`, vu.cookie);
       case "heute":
-        return (await request("GET", `${base}/heute`, vu.cookie)).status === 200;
+        return get(`${base}/heute`, vu.cookie);
       case "file":
-        return (await request("GET", `${base}/faelle/${pick(vu.cases, n)}`, vu.cookie)).status === 200;
+        return get(`${base}/faelle/${pick(vu.cases, n)}`, vu.cookie);
       case "event": {
         const start = n % vu.cases.length;
         const target = vu.cases.map((_, i) => vu.cases[(start + i) % vu.cases.length]!).find((c) => !busy.has(c));
-        if (!target) return false;
+        if (!target) return { ok: false, failure: "no case free" };
         busy.add(target);
         try {
           const row = await db.selectFrom("cases").select("row_version").where("id", "=", target).executeTakeFirstOrThrow();
@@ -282,7 +299,10 @@ try {
           const res = await request("POST", `${base}/faelle/${target}`, vu.cookie, body);
           // Recorded: back to the client file (with a new form token), or to the list when the case left the caseload.
           const location = res.location ?? "";
-          return (res.status === 302 || res.status === 303) && (location.startsWith(`/faelle/${target}?`) || location.includes("ok=RECORD_CONTACT"));
+          return expectStatus(
+            res,
+            (res.status === 302 || res.status === 303) && (location.startsWith(`/faelle/${target}?`) || location.includes("ok=RECORD_CONTACT")),
+          );
         } finally {
           busy.delete(target);
         }
@@ -291,13 +311,13 @@ try {
   }
 
   async function timed(page: PageName, vu: VirtualUser, n: number, from: number): Promise<Sample> {
-    let ok = false;
+    let outcome: Outcome;
     try {
-      ok = await hit(page, vu, n);
-    } catch {
-      ok = false;
+      outcome = await hit(page, vu, n);
+    } catch (error) {
+      outcome = { ok: false, failure: error instanceof Error ? error.message : String(error) };
     }
-    return { ms: performance.now() - from, ok };
+    return { ms: performance.now() - from, ...outcome };
   }
 
   async function closedLoop(page: PageName, durationS: number): Promise<{ samples: Sample[]; elapsedS: number }> {
@@ -341,6 +361,9 @@ try {
       `${label.padEnd(10)} ${extra.padStart(14)}  p50 ${f(percentile(times, 0.5))}  p95 ${f(percentile(times, 0.95))}  ` +
         `p99 ${f(percentile(times, 0.99))}  requests ${String(samples.length).padStart(5)}  errors ${errors}${cpu}`,
     );
+    const kinds = new Map<string, number>();
+    for (const sample of samples) if (sample.failure) kinds.set(sample.failure, (kinds.get(sample.failure) ?? 0) + 1);
+    for (const [failure, count] of kinds) console.log(`${"".padEnd(12)}error: ${failure} ×${count}`);
   };
 
   console.log(`server processes: ${workers}`);
