@@ -14,11 +14,11 @@ import {
   refuseConsent,
   restoreReferralSnapshot,
 } from "../workflows/referral-machine";
-import type { CasePhase, TargetGroup } from "../workflows/vocabulary";
+import { type CasePhase, TARGET_GROUPS } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
 import { loadCaseHistory } from "./case-history";
-import { berlinDate, currentDefinition } from "./case-service";
+import { berlinDate } from "./case-service";
 import { listResidenceAuthorities, listResidenceHistory } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
@@ -235,6 +235,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
 async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase, today: string) {
   const canTransfer = mayAssignCases(actor.role);
   const caseOrganisation = row.organisation_id;
+  const anyOrganisation = hasPermission(actor.role, "assign:case:any");
   const [partners, municipalities, caseManagers, definitions] = await Promise.all([
     db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
     db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
@@ -244,21 +245,23 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
       .select(["users.id", "users.display_name", "users.organisation_id", "organisations.name as organisation_name"])
       .where("users.role", "=", "case_manager")
       .where("users.active", "=", true)
+      // Only those the page can offer: colleagues of the case's organisation, every organisation's for the coordination.
+      .$if(!anyOrganisation, (q) => q.where("users.organisation_id", "=", caseOrganisation))
       .orderBy("users.display_name")
       .execute(),
-    Promise.all(
-      (["umf", "geduldete_identitaet", "neuzugewanderte_erhoeht"] as const).map(async (code) => {
-        const found = await currentDefinition(db, code, today);
-        return found ? { code, version: found.definition.version } : null;
-      }),
-    ),
+    // The version of each target group valid today (as currentDefinition, all groups in one query).
+    db
+      .selectFrom("target_group_definitions")
+      .select(["code", (eb) => eb.fn.max("version").as("version")])
+      .where("valid_from", "<=", today)
+      .groupBy("code")
+      .execute(),
   ]);
+  const versionOf = new Map(definitions.map((d) => [d.code, Number(d.version)]));
   // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
   // the coordination may also transfer to another organisation (with consent or a legal basis).
   const others = caseManagers.filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation);
-  const elsewhere = hasPermission(actor.role, "assign:case:any")
-    ? caseManagers.filter((u) => u.organisation_id !== caseOrganisation)
-    : [];
+  const elsewhere = anyOrganisation ? caseManagers.filter((u) => u.organisation_id !== caseOrganisation) : [];
   return {
     partners,
     municipalities,
@@ -266,7 +269,10 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
     transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: null })) : [],
     /** Case managers of other organisations (coordinators only): a transfer there needs a basis. */
     otherOrganisationTargets: elsewhere.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name })),
-    targetGroups: definitions.filter((d): d is { code: TargetGroup; version: number } => d !== null),
+    targetGroups: TARGET_GROUPS.values.flatMap((code) => {
+      const version = versionOf.get(code);
+      return version === undefined ? [] : [{ code, version }];
+    }),
   };
 }
 

@@ -1,7 +1,7 @@
 // "Meine Fälle" / "Alle Fälle": the case list with filters, sorting and paging done in one SQL query,
 // scoped by the acting user in the WHERE clause (db/access.ts). The URL state (filters, sort column from a
 // whitelist, page) is parsed in workflows/caseload-query.ts before it gets here.
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { type CaseloadQuery, type CaseloadSort, endOfWeek } from "../workflows/caseload-query";
 import { DEADLINE_FILTER_DAYS, addDays } from "../workflows/residence-deadlines";
 import { CASE_PHASES, type CasePhase, type TargetGroup } from "../workflows/vocabulary";
@@ -129,6 +129,21 @@ export async function listCaseload(
   return { ...page, municipalities, today };
 }
 
+/** The time of a case's last contact (lateral, `lc.last_at`; null without contacts). */
+function lastContactOf(eb: ExpressionBuilder<Database, "cases">) {
+  return eb
+    .selectFrom("contacts")
+    .select((c) => c.fn.max("contacts.occurred_at").as("last_at"))
+    .whereRef("contacts.case_id", "=", "cases.id")
+    .as("lc");
+}
+
+/**
+ * Two steps: the page's case ids in order (with `count(*) over ()`), joining only what the filters and the
+ * sort column need, then the shown columns for just those ids (last contact, residence document, case
+ * manager). Computing every column for all of a case manager's cases (201 open) only to show 25 cost
+ * PostgreSQL about a third more CPU per page (bench:load).
+ */
 async function queryCaseloadPage(
   db: Kysely<Database>,
   actor: Actor,
@@ -139,6 +154,8 @@ async function queryCaseloadPage(
   const weekEnd = endOfWeek(today);
   const supervising = actor.role === "coordinator" || actor.role === "team_lead";
   const hidden = pseudonymisedFor(actor);
+  const needsLastContact = query.sort === "kontakt";
+  const needsDocument = query.sort === "frist" || query.deadline !== null;
 
   let qb = db
     .selectFrom("cases")
@@ -153,18 +170,14 @@ async function queryCaseloadPage(
           .as("fu"),
       (join) => join.onTrue(),
     )
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("contacts")
-          .select((c) => c.fn.max("contacts.occurred_at").as("last_at"))
-          .whereRef("contacts.case_id", "=", "cases.id")
-          .as("lc"),
-      (join) => join.onTrue(),
+    // lc and d are referred to in raw SQL only (sort and deadline filter): joined when those need them.
+    .$if(needsLastContact, (q) =>
+      q.innerJoinLateral(lastContactOf, (join) => join.onTrue()),
     )
-    .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
-    .leftJoin("residence_documents as d", (join) =>
-      join.onRef("d.client_id", "=", "cases.client_id").on("d.superseded_at", "is", null),
+    .$if(needsDocument, (q) =>
+      q.leftJoin("residence_documents as d", (join) =>
+        join.onRef("d.client_id", "=", "cases.client_id").on("d.superseded_at", "is", null),
+      ),
     )
     .where((eb) => caseVisibleTo(eb, actor));
 
@@ -199,37 +212,18 @@ async function queryCaseloadPage(
     );
   }
 
-  let ordered = qb.select([
-    "cases.id",
-    "clients.aktenzeichen",
-    sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.first_name END`.as("first_name"),
-    sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.last_name END`.as("last_name"),
-    sql<boolean>`CASE WHEN ${hidden} THEN false ELSE clients.birth_date_estimated END`.as("birth_date_estimated"),
-    "cases.target_group",
-    "cases.state",
-    sql<number | null>`CASE WHEN ${hidden} THEN NULL ELSE extract(year FROM age(${today}::date, clients.birth_date))::int END`.as("age"),
-    daysOpenSql(today).as("days_open"),
-    sql<string | null>`fu.due_on`.as("next_follow_up"),
-    nextDeadlineSql(hidden).as("next_deadline"),
-    sql<string | null>`(lc.last_at AT TIME ZONE 'Europe/Berlin')::date`.as("last_contact_on"),
-    supervising ? sql<string | null>`cm.display_name`.as("case_manager_name") : sql<null>`NULL::text`.as("case_manager_name"),
-    (actor.role === "case_manager"
-      ? sql<boolean>`cases.deputy_id IS NOT DISTINCT FROM ${actor.id}::uuid AND cases.case_manager_id IS DISTINCT FROM ${actor.id}::uuid`
-      : sql<boolean>`false`
-    ).as("as_deputy"),
-    sql<number>`count(*) OVER ()`.as("total"),
-  ]);
+  let ordered = qb.select(["cases.id", sql<string | null>`fu.due_on`.as("next_follow_up"), sql<number>`count(*) OVER ()`.as("total")]);
   for (const expr of sortExpression(query.sort, today, hidden)) {
     ordered = ordered.orderBy(expr, (ob) => (query.desc ? ob.desc() : ob.asc()).nullsLast());
   }
-  const rows = await ordered
+  const pageIds = await ordered
     .orderBy("clients.aktenzeichen")
     .orderBy("cases.id")
     .limit(query.pageSize)
     .offset(offset)
     .execute();
 
-  if (rows.length === 0 && query.page > 1) {
+  if (pageIds.length === 0 && query.page > 1) {
     // Past the last page (an old bookmark, a filter that shrank the list): answer the last page instead.
     const counted = await qb.select(sql<number>`count(*)`.as("n")).executeTakeFirst();
     const total = Number(counted?.n ?? 0);
@@ -237,7 +231,50 @@ async function queryCaseloadPage(
     if (last < query.page) return queryCaseloadPage(db, actor, { ...query, page: last }, today);
   }
 
-  const total = Number(rows[0]?.total ?? 0);
+  const details =
+    pageIds.length === 0
+      ? []
+      : await db
+          .selectFrom("cases")
+          .innerJoin("clients", "clients.id", "cases.client_id")
+          .innerJoinLateral(lastContactOf, (join) => join.onTrue())
+          .leftJoin("users as cm", "cm.id", "cases.case_manager_id")
+          .leftJoin("residence_documents as d", (join) =>
+            join.onRef("d.client_id", "=", "cases.client_id").on("d.superseded_at", "is", null),
+          )
+          .where(
+            "cases.id",
+            "in",
+            pageIds.map((r) => r.id),
+          )
+          // The same scope again: a case that left the actor's list in between is not shown.
+          .where((eb) => caseVisibleTo(eb, actor))
+          .select([
+            "cases.id",
+            "clients.aktenzeichen",
+            sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.first_name END`.as("first_name"),
+            sql<string | null>`CASE WHEN ${hidden} THEN NULL ELSE clients.last_name END`.as("last_name"),
+            sql<boolean>`CASE WHEN ${hidden} THEN false ELSE clients.birth_date_estimated END`.as("birth_date_estimated"),
+            "cases.target_group",
+            "cases.state",
+            sql<number | null>`CASE WHEN ${hidden} THEN NULL ELSE extract(year FROM age(${today}::date, clients.birth_date))::int END`.as("age"),
+            daysOpenSql(today).as("days_open"),
+            nextDeadlineSql(hidden).as("next_deadline"),
+            sql<string | null>`(lc.last_at AT TIME ZONE 'Europe/Berlin')::date`.as("last_contact_on"),
+            supervising ? sql<string | null>`cm.display_name`.as("case_manager_name") : sql<null>`NULL::text`.as("case_manager_name"),
+            (actor.role === "case_manager"
+              ? sql<boolean>`cases.deputy_id IS NOT DISTINCT FROM ${actor.id}::uuid AND cases.case_manager_id IS DISTINCT FROM ${actor.id}::uuid`
+              : sql<boolean>`false`
+            ).as("as_deputy"),
+          ])
+          .execute();
+  const detailsById = new Map(details.map((d) => [d.id, d]));
+  const rows = pageIds.flatMap((p) => {
+    const d = detailsById.get(p.id);
+    return d ? [{ ...d, next_follow_up: p.next_follow_up, total: p.total }] : [];
+  });
+
+  const total = Number(pageIds[0]?.total ?? 0);
   return {
     rows: rows.map((r) => ({
       id: r.id,

@@ -315,3 +315,46 @@ test.describe("intake: 'Sozialamt der Kommune' only for the Sozialamt route", ()
     });
   });
 });
+
+/**
+ * A rare step's form is rendered only when opened: with JavaScript at once in the browser, without it
+ * through the link in the closed disclosure (`?schritt=`), which loads the page with that form open.
+ */
+async function deputyThroughCollapsedForm(page: Page, javaScript: boolean) {
+  const casePath = await intake(page, { ...ADULT, lastName: unique("Vertretung") });
+  const form = page.getByRole("form", { name: "Vertretung festlegen" });
+  await expect(form).toHaveCount(0);
+  await page.locator("details.more-steps > summary").click();
+  await page.locator("details.more-steps summary").filter({ hasText: /^Vertretung festlegen$/ }).click();
+  if (javaScript) {
+    await expect(form).toBeVisible();
+    expect(new URL(page.url()).searchParams.get("schritt")).toBeNull();
+    await expectNoA11yViolations(page, "client file with a collapsed form opened");
+  } else {
+    await expect(form).toHaveCount(0);
+    await page.getByRole("link", { name: "Formular laden – Vertretung festlegen" }).click();
+    await page.waitForURL((url) => url.pathname === casePath && url.searchParams.get("schritt") === "cf-SET_DEPUTY");
+    await expect(form).toBeVisible();
+  }
+  await form.getByRole("combobox", { name: "Vertretung" }).selectOption({ label: "Jonas Becker" });
+  await submitStep(page, form, "Vertretung speichern", "Vertretung gespeichert.");
+  // After the redirect the form is collapsed (and not rendered) again.
+  await expect(form).toHaveCount(0);
+  await expect(page.getByText("Vertretung: Jonas Becker")).toBeVisible();
+}
+
+test.describe("a rare step's form is rendered when opened", () => {
+  test("with JavaScript: in the browser", async ({ page, login }) => {
+    test.setTimeout(120_000);
+    await login(page, "casemanager");
+    await deputyThroughCollapsedForm(page, true);
+  });
+  test.describe("without JavaScript", () => {
+    test.use({ javaScriptEnabled: false });
+    test("through the link in the closed disclosure", async ({ page, login }) => {
+      test.setTimeout(120_000);
+      await login(page, "casemanager");
+      await deputyThroughCollapsedForm(page, false);
+    });
+  });
+});

@@ -56,8 +56,10 @@ test("Casemanager*in: the deputy choice offers only colleagues of the case's org
   await login(page, "casemanager");
   // an active case: every open phase offers "Vertretung festlegen"
   await page.goto(await firstCaseHref(page, "?phase=active"));
-  // the form sits in a closed <details>: look at the select itself
-  const deputy = page.locator('select[name="deputyId"]');
+  // the form sits behind "Weitere Schritte": open it, then look at the select itself
+  await page.locator("details.more-steps > summary").click();
+  await page.locator("details.more-steps summary").filter({ hasText: /^Vertretung festlegen$/ }).click();
+  const deputy = page.getByRole("form", { name: "Vertretung festlegen" }).locator('select[name="deputyId"]');
   await expect(deputy).toHaveCount(1);
   await expect(deputy.locator("option", { hasText: "Jonas Becker" })).toHaveCount(1);
   await expect(deputy.locator("option", { hasText: "Rami Haddad" })).toHaveCount(0);

@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 
 export interface AppProcess {
   base: string;
+  /** The process id of the started process (with several workers: the cluster's primary). */
+  pid: number | undefined;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   stop(): Promise<void>;
@@ -75,7 +77,7 @@ export async function startAppProcess(options: {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base: `http://127.0.0.1:${port}`, output: () => output, stop };
+  return { base: `http://127.0.0.1:${port}`, pid: child.pid, output: () => output, stop };
 }
 
 /** Signs in with the login form (no second factor); returns the session cookie ("name=value"). */

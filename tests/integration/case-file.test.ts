@@ -132,6 +132,37 @@ describe("loadCaseFile: the steps offered", () => {
     expect(ids).not.toContain(a.otherOrgCm.id);
   });
 
+  it("offers each target group in the version valid on the day, a later version only from its first day", async () => {
+    const { caseId } = await openTestCase(t.db, a.cm);
+    const today = "2026-06-01";
+    const current = await t.db
+      .selectFrom("target_group_definitions")
+      .selectAll()
+      .where("code", "=", "umf")
+      .where("valid_from", "<=", today)
+      .orderBy("version", "desc")
+      .executeTakeFirstOrThrow();
+    const laterVersion = current.version + 1;
+    await t.db
+      .insertInto("target_group_definitions")
+      .values({
+        code: "umf",
+        version: laterVersion,
+        name: current.name,
+        description: current.description,
+        rules: JSON.stringify(current.rules),
+        valid_from: "2026-06-02",
+        created_by: null,
+      })
+      .execute();
+    const onDay = await loadCaseFile(t.db, a.cm, caseId, { now: `${today}T10:00:00.000Z` });
+    expect(onDay?.options.targetGroups.map((g) => g.code)).toEqual(["umf", "geduldete_identitaet", "neuzugewanderte_erhoeht"]);
+    expect(onDay?.options.targetGroups.find((g) => g.code === "umf")?.version).toBe(current.version);
+    const nextDay = await loadCaseFile(t.db, a.cm, caseId, { now: "2026-06-02T10:00:00.000Z" });
+    expect(nextDay?.options.targetGroups.find((g) => g.code === "umf")?.version).toBe(laterVersion);
+    await t.db.deleteFrom("target_group_definitions").where("code", "=", "umf").where("version", "=", laterVersion).execute();
+  });
+
   it("marks the estimated age, counts days open and reads the timeline with phases", async () => {
     const openedAt = new Date(Date.now() - 10 * 86_400_000).toISOString();
     const municipalityId = await firstMunicipality(t.db);

@@ -156,6 +156,8 @@ export function summary(label: string, times: number[], width = 62): number {
 
 export interface StartedServer {
   base: string;
+  /** The server's process id (with several workers: the cluster's primary, whose children are the workers). */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -175,7 +177,7 @@ export async function startServer(
     workers: options.workers,
     env: { KIM_SECRET_KEY: BENCH_SECRET_KEY, ...options.env },
   });
-  return { base: server.base, stop: server.stop };
+  return { base: server.base, pid: server.pid, stop: server.stop };
 }
 
 /** Signs `username` in with the demo password; returns the session cookie ("name=value"). */

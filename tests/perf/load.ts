@@ -10,11 +10,16 @@
 // 2. open loop: `--rate` requests/s (default 25) with Poisson arrivals (exponential gaps, fixed seed),
 //    latency measured from the planned arrival time (no coordinated omission): p50/p95/p99.
 // Errors (any status other than the expected one, timeouts, refused connections) are counted per page.
+// Each closed-loop row also gives the CPU time per page of the server processes and of the database's
+// PostgreSQL backends (from /proc, Linux): on a shared machine pages/s follows the other processes' load,
+// the CPU time per page much less.
 // 127.0.0.1 only; bounded in time (a watchdog ends the run). Not part of `npm test`. Usage:
 //   npm run bench:load [-- --cases 20000] [--reuse] [--seconds 15] [--rate 25] [--users 50] [--profile DIR]
+//   --pages caseload,file runs only those pages (caseload, file, heute, event);
 //   --reuse keeps an existing loaded kim_bench_load (BENCH_KEEP=1 keeps it after the run);
 //   --profile DIR writes a V8 CPU profile of the server (node --cpu-prof) into DIR;
 //   --workers N runs N server processes on the port (server-cluster.ts, node:cluster) instead of one.
+import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
@@ -43,7 +48,15 @@ const TIMEOUT_MS = 10_000;
 const watchdogMs = (4 * (WARM_UP_SECONDS + 2 * seconds) + 180) * 1000;
 
 type PageName = "caseload" | "file" | "heute" | "event";
-const PAGES: PageName[] = ["caseload", "file", "heute", "event"];
+const ALL_PAGES: PageName[] = ["caseload", "file", "heute", "event"];
+const PAGES: PageName[] = (() => {
+  const wanted = flags.get("pages");
+  if (typeof wanted !== "string") return ALL_PAGES;
+  const names = wanted.split(",").map((n) => n.trim());
+  const unknown = names.filter((n) => !(ALL_PAGES as string[]).includes(n));
+  if (unknown.length) throw new Error(`--pages: unknown ${unknown.join(", ")} (known: ${ALL_PAGES.join(", ")})`);
+  return ALL_PAGES.filter((p) => names.includes(p));
+})();
 
 interface VirtualUser {
   username: string;
@@ -54,6 +67,18 @@ interface VirtualUser {
 interface Sample {
   ms: number;
   ok: boolean;
+  /** Why it failed: the status (and redirect target) or the error's message. */
+  failure?: string;
+}
+
+/** The outcome of one request: whether it was the expected answer, and what came instead. */
+interface Outcome {
+  ok: boolean;
+  failure?: string;
+}
+
+function expectStatus(res: { status: number; location: string | undefined }, ok: boolean): Outcome {
+  return ok ? { ok } : { ok, failure: `status ${res.status}${res.location ? ` → ${res.location.replace(/[0-9a-f-]{36}/g, ":id")}` : ""}` };
 }
 
 /** mulberry32: the same Poisson arrival times in every run. */
@@ -93,6 +118,56 @@ function request(
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** user + system CPU time of one process in ms (Linux /proc; 0 when it is gone or not readable). */
+function cpuMsOf(pid: number): number {
+  try {
+    // The command name (field 2) may hold spaces: the fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** The process and its descendants (the workers of server-cluster.ts). */
+function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/** CPU ms per process id, for the server's processes and the PostgreSQL backends serving the bench database. */
+async function cpuSnapshot(serverPid: number | undefined): Promise<{ server: Map<number, number>; database: Map<number, number> }> {
+  const server = new Map<number, number>();
+  if (serverPid !== undefined) for (const pid of processTree(serverPid)) server.set(pid, cpuMsOf(pid));
+  const database = new Map<number, number>();
+  const backends = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and application_name = 'kim-case' and pid <> pg_backend_pid()`
+    .execute(db)
+    .catch(() => ({ rows: [] as { pid: number }[] }));
+  for (const { pid } of backends.rows) database.set(pid, cpuMsOf(pid));
+  return { server, database };
+}
+
+/** CPU ms spent between two snapshots (a process that started in between counts from zero). */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -195,18 +270,23 @@ try {
   const busy = new Set<string>();
   const pick = (list: string[], n: number) => list[n % list.length]!;
 
-  async function hit(page: PageName, vu: VirtualUser, n: number): Promise<boolean> {
+  async function get(url: string, cookie: string): Promise<Outcome> {
+    const res = await request("GET", url, cookie);
+    return expectStatus(res, res.status === 200);
+  }
+
+  async function hit(page: PageName, vu: VirtualUser, n: number): Promise<Outcome> {
     switch (page) {
       case "caseload":
-        return (await request("GET", `${base}/faelle`, vu.cookie)).status === 200;
+        return get(`${base}/faelle`, vu.cookie);
       case "heute":
-        return (await request("GET", `${base}/heute`, vu.cookie)).status === 200;
+        return get(`${base}/heute`, vu.cookie);
       case "file":
-        return (await request("GET", `${base}/faelle/${pick(vu.cases, n)}`, vu.cookie)).status === 200;
+        return get(`${base}/faelle/${pick(vu.cases, n)}`, vu.cookie);
       case "event": {
         const start = n % vu.cases.length;
         const target = vu.cases.map((_, i) => vu.cases[(start + i) % vu.cases.length]!).find((c) => !busy.has(c));
-        if (!target) return false;
+        if (!target) return { ok: false, failure: "no case free" };
         busy.add(target);
         try {
           const row = await db.selectFrom("cases").select("row_version").where("id", "=", target).executeTakeFirstOrThrow();
@@ -217,7 +297,12 @@ try {
             minutes: "10",
           }).toString();
           const res = await request("POST", `${base}/faelle/${target}`, vu.cookie, body);
-          return (res.status === 302 || res.status === 303) && (res.location ?? "").includes("ok=RECORD_CONTACT");
+          // Recorded: back to the client file (with a new form token), or to the list when the case left the caseload.
+          const location = res.location ?? "";
+          return expectStatus(
+            res,
+            (res.status === 302 || res.status === 303) && (location.startsWith(`/faelle/${target}?`) || location.includes("ok=RECORD_CONTACT")),
+          );
         } finally {
           busy.delete(target);
         }
@@ -226,13 +311,13 @@ try {
   }
 
   async function timed(page: PageName, vu: VirtualUser, n: number, from: number): Promise<Sample> {
-    let ok = false;
+    let outcome: Outcome;
     try {
-      ok = await hit(page, vu, n);
-    } catch {
-      ok = false;
+      outcome = await hit(page, vu, n);
+    } catch (error) {
+      outcome = { ok: false, failure: error instanceof Error ? error.message : String(error) };
     }
-    return { ms: performance.now() - from, ok };
+    return { ms: performance.now() - from, ...outcome };
   }
 
   async function closedLoop(page: PageName, durationS: number): Promise<{ samples: Sample[]; elapsedS: number }> {
@@ -268,26 +353,37 @@ try {
     return Promise.all(inflight);
   }
 
-  const row = (label: string, samples: Sample[], extra: string) => {
+  const row = (label: string, samples: Sample[], extra: string, cpu = "") => {
     const times = samples.map((s) => s.ms).sort((a, b) => a - b);
     const errors = samples.filter((s) => !s.ok).length;
     const f = (v: number) => `${v.toFixed(0).padStart(6)} ms`;
     console.log(
       `${label.padEnd(10)} ${extra.padStart(14)}  p50 ${f(percentile(times, 0.5))}  p95 ${f(percentile(times, 0.95))}  ` +
-        `p99 ${f(percentile(times, 0.99))}  requests ${String(samples.length).padStart(5)}  errors ${errors}`,
+        `p99 ${f(percentile(times, 0.99))}  requests ${String(samples.length).padStart(5)}  errors ${errors}${cpu}`,
     );
+    const kinds = new Map<string, number>();
+    for (const sample of samples) if (sample.failure) kinds.set(sample.failure, (kinds.get(sample.failure) ?? 0) + 1);
+    for (const [failure, count] of kinds) console.log(`${"".padEnd(12)}error: ${failure} ×${count}`);
   };
 
   console.log(`server processes: ${workers}`);
   console.log(`\nclosed loop: ${vus.length} connections back to back, ${seconds} s per page after ${WARM_UP_SECONDS} s warm-up`);
   for (const page of PAGES) {
     await closedLoop(page, WARM_UP_SECONDS);
+    const before = await cpuSnapshot(server.pid);
     const { samples, elapsedS } = await closedLoop(page, seconds);
-    row(page, samples, `${(samples.length / elapsedS).toFixed(1)} pages/s`);
+    const after = await cpuSnapshot(server.pid);
+    const perPage = (ms: number) => (ms / samples.length).toFixed(1).padStart(5);
+    row(
+      page,
+      samples,
+      `${(samples.length / elapsedS).toFixed(1)} pages/s`,
+      `  CPU/page: server ${perPage(cpuSpent(before.server, after.server))} ms, PostgreSQL ${perPage(cpuSpent(before.database, after.database))} ms`,
+    );
   }
   console.log(`\nopen loop: ${rate} requests/s, Poisson arrivals, ${seconds} s per page (latency from the planned arrival)`);
-  for (const [i, page] of PAGES.entries()) {
-    const samples = await openLoop(page, seconds, 20261202 + i);
+  for (const page of PAGES) {
+    const samples = await openLoop(page, seconds, 20261202 + ALL_PAGES.indexOf(page));
     row(page, samples, `${(samples.length / seconds).toFixed(1)} req/s`);
   }
 } finally {

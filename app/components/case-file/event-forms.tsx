@@ -1,5 +1,6 @@
 // The lifecycle steps of a case as forms: exactly the events the statechart allows now (the loader's
 // `allowedEvents`), each posting `intent=<EVENT_TYPE>` and the case's current `rowVersion`.
+import { useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CASE_EVENT_LABELS, RESTING_CLOSURE_REASONS } from "../../../workflows/case-machine";
 import type { NextSteps } from "../../../workflows/next-steps";
@@ -16,7 +17,7 @@ import {
 import { CheckboxField, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
 import type { CaseFile } from "~/db.server";
 import { CASE_EVENT_SCHEMAS, type CaseEventIntent, formIdFor } from "~/schemas/case-file";
-import { Disclosure, IntentForm } from "./intent-form";
+import { Disclosure, IntentForm, OPEN_FORM_PARAM } from "./intent-form";
 
 /** Steps without input: one button each. */
 const BUTTON_ONLY = new Set<CaseEventIntent>([
@@ -307,6 +308,7 @@ export function CaseEventForms({
   /** The step whose submit was refused: "Weitere Schritte" opens when it is in there. */
   failedIntent?: string | null;
 }) {
+  const [searchParams] = useSearchParams();
   const all = [...steps.everyday, ...steps.closing, ...steps.more];
   const stray = extra && !all.includes(extra) ? extra : null;
   const strayNote = (
@@ -317,7 +319,12 @@ export function CaseEventForms({
   }
   const everydayButtons = steps.everyday.filter((e) => BUTTON_ONLY.has(e));
   const everydayForms = steps.everyday.filter((e) => !BUTTON_ONLY.has(e));
-  const openMore = stray !== null || (failedIntent !== null && failedIntent !== undefined && (steps.more as string[]).includes(failedIntent));
+  // Open when it holds the refused step, or the step whose form the URL asks for (the link of a closed step without JavaScript).
+  const requested = searchParams.get(OPEN_FORM_PARAM);
+  const openMore =
+    stray !== null ||
+    (failedIntent !== null && failedIntent !== undefined && (steps.more as string[]).includes(failedIntent)) ||
+    steps.more.some((intent) => formIdFor(intent) === requested);
   return (
     <>
       {everydayForms.length ? (

@@ -3,8 +3,8 @@
 // form id), so its German message shows next to it and what the user typed stays in the fields.
 import { type FieldMetadata, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Form, useActionData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, useActionData, useLocation, useSearchParams } from "@remix-run/react";
+import { type ReactNode, useState } from "react";
 import type { z } from "zod";
 import { CASE_PHASES } from "../../../workflows/vocabulary";
 import { FormErrors } from "~/components/forms";
@@ -90,7 +90,26 @@ export function IntentForm<S extends z.ZodTypeAny>({
   );
 }
 
-/** A form behind a disclosure (<details>): opened by the user, and kept open while it shows an error. */
+/**
+ * The URL parameter that opens one collapsed form of the client file on the server (its form id, e.g.
+ * `?schritt=cf-TRANSFER`): without JavaScript, the link inside a closed disclosure.
+ */
+export const OPEN_FORM_PARAM = "schritt";
+
+/** The client file's URL with `formId` opened (other parameters kept), scrolled to the form. */
+export function openFormHref(pathname: string, search: string, formId: string): string {
+  const params = new URLSearchParams(search);
+  params.set(OPEN_FORM_PARAM, formId);
+  return `${pathname}?${params.toString()}#${formId}`;
+}
+
+/**
+ * A form behind a disclosure (<details>): opened by the user, and kept open while it shows an error.
+ * The form itself is rendered only when it is needed (most stay closed, and each costs server time on
+ * every page view): open because the URL asks for it (`?schritt=<form id>`) or because it shows the
+ * action's answer, or opened by the user. With JavaScript, opening the <details> renders the form in the
+ * browser at once; without, the closed disclosure holds a link that loads the page with this form open.
+ */
 export function Disclosure({
   summary,
   formId,
@@ -103,10 +122,30 @@ export function Disclosure({
   className?: string;
 }) {
   const last = useLastResultFor(formId);
+  const [searchParams] = useSearchParams();
+  const location = useLocation();
+  const [openedHere, setOpenedHere] = useState(false);
+  const open = last !== undefined || searchParams.get(OPEN_FORM_PARAM) === formId;
   return (
-    <details className={`disclosure${className ? ` ${className}` : ""}`} open={last ? true : undefined}>
+    <details
+      className={`disclosure${className ? ` ${className}` : ""}`}
+      open={open ? true : undefined}
+      onToggle={(event) => {
+        if (event.currentTarget.open) setOpenedHere(true);
+      }}
+    >
       <summary>{summary}</summary>
-      <div className="disclosure__body">{children}</div>
+      <div className="disclosure__body">
+        {open || openedHere ? (
+          children
+        ) : (
+          <p>
+            <a href={openFormHref(location.pathname, location.search, formId)}>
+              Formular laden<span className="visually-hidden"> – {summary}</span>
+            </a>
+          </p>
+        )}
+      </div>
     </details>
   );
 }
