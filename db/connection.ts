@@ -73,10 +73,21 @@ async function applyScope(client: pg.PoolClient): Promise<void> {
   appliedScopes.set(client, key);
 }
 
+/** Checked-out clients that have their own error listener (see scopedPool). */
+const listening = new WeakSet<pg.PoolClient>();
+
 function scopedPool(pool: pg.Pool): ScopedPool {
   return {
     async connect() {
       const client = await pool.connect();
+      // pg's pool listens for errors only on idle clients. A connection that dies while it is checked out
+      // but between two statements (inside a transaction, or held for a session lock) emits 'error' on the
+      // client, and without a listener that ends the process. Listen once per client: the next statement
+      // on it fails, the request answers 503, and the release discards the broken client.
+      if (!listening.has(client)) {
+        client.on("error", (error) => console.error("[db] connection lost while in use:", error.message));
+        listening.add(client);
+      }
       try {
         await applyScope(client);
       } catch (error) {

@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { berlinDate } from "../../db/case-service";
+import { openDatabase } from "../../db/connection";
 import { THROTTLE_MAX_PER_ACCOUNT } from "../../app/auth.server";
 import { type AppProcess, signInOver, startAppProcess } from "./app-process";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -164,5 +165,36 @@ describe.runIf(onPostgres)("the database goes away and comes back", () => {
       await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('0010-operations', now()::text)`.execute(t.db);
     }
     expect((await get(app, "/readyz")).status).toBe(200);
+  });
+
+  // The class behind a crash seen in this file: a connection that dies while it is checked out but idle
+  // between two statements (a transaction waiting for the application, as the daily job's do) made pg emit
+  // 'error' on a client nobody listened to, and the process ended. Now the next statement fails instead.
+  test("a connection lost inside a transaction fails that transaction, not the process", async () => {
+    const direct = new URL(t.url!);
+    const own = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(t.url!);
+    viaProxy.hostname = "127.0.0.1";
+    viaProxy.port = String(own.port);
+    const handle = await openDatabase({ databaseUrl: viaProxy.toString(), maxConnections: 2 });
+    const uncaught = vi.fn();
+    process.on("uncaughtException", uncaught);
+    try {
+      const outcome = handle.db.transaction().execute(async (trx) => {
+        await sql`SELECT 1`.execute(trx);
+        await own.cut(); // the connection dies while the transaction waits between statements
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sql`SELECT 2`.execute(trx);
+      });
+      await expect(outcome).rejects.toThrow();
+      expect(uncaught).not.toHaveBeenCalled();
+      await own.restore();
+      // the pool discards the broken connection and serves the next query with a new one
+      await waitFor("a new connection", async () => (await sql<{ n: number }>`SELECT 3 AS n`.execute(handle.db).then((r) => r.rows[0]?.n === 3).catch(() => false)), 10_000);
+    } finally {
+      process.off("uncaughtException", uncaught);
+      await handle.close();
+      await own.close();
+    }
   });
 });
