@@ -225,7 +225,8 @@ function Charts({ report, section }: { report: PublishedReport; section: string 
   }
 }
 
-const TREND_MARK = { up: "▲", down: "▼", same: "＝", none: "" } as const;
+// Marks every system font has (the fullwidth "＝" showed as an empty box in Debian's Chromium).
+const TREND_MARK = { up: "▲", down: "▼", same: "=", none: "" } as const;
 
 /** "Auf einen Blick": the key figures as cards, first on the page and on the first printed page. */
 export function AtAGlance({ report }: { report: PublishedReport }) {
