@@ -225,7 +225,8 @@ function Charts({ report, section }: { report: PublishedReport; section: string 
   }
 }
 
-// Marks every system font has (the fullwidth "＝" showed as an empty box in Debian's Chromium).
+// Marks every system font has (a fullwidth equals sign, U+FF1D, showed as an empty box in Debian's Chromium;
+// app/glyphs.test.ts keeps such characters out).
 const TREND_MARK = { up: "▲", down: "▼", same: "=", none: "" } as const;
 
 /** "Auf einen Blick": the key figures as cards, first on the page and on the first printed page. */
