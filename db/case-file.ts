@@ -18,7 +18,7 @@ import { type CasePhase, TARGET_GROUPS } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
 import { loadCaseHistory } from "./case-history";
-import { berlinDate } from "./case-service";
+import { berlinDate, definitionOn, loadTargetGroupDefinitions } from "./case-service";
 import { listResidenceAuthorities, listResidenceHistory } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
@@ -249,15 +249,9 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
       .$if(!anyOrganisation, (q) => q.where("users.organisation_id", "=", caseOrganisation))
       .orderBy("users.display_name")
       .execute(),
-    // The version of each target group valid today (as currentDefinition, all groups in one query).
-    db
-      .selectFrom("target_group_definitions")
-      .select(["code", (eb) => eb.fn.max("version").as("version")])
-      .where("valid_from", "<=", today)
-      .groupBy("code")
-      .execute(),
+    // All groups' definitions in one query; the version valid today is chosen as for a new classification.
+    loadTargetGroupDefinitions(db),
   ]);
-  const versionOf = new Map(definitions.map((d) => [d.code, Number(d.version)]));
   // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
   // the coordination may also transfer to another organisation (with consent or a legal basis).
   const others = caseManagers.filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation);
@@ -270,8 +264,8 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
     /** Case managers of other organisations (coordinators only): a transfer there needs a basis. */
     otherOrganisationTargets: elsewhere.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name })),
     targetGroups: TARGET_GROUPS.values.flatMap((code) => {
-      const version = versionOf.get(code);
-      return version === undefined ? [] : [{ code, version }];
+      const valid = definitionOn(definitions, code, today);
+      return valid ? [{ code, version: valid.definition.version }] : [];
     }),
   };
 }

@@ -144,22 +144,43 @@ async function checkNamedCaseManager(
   return { organisationId: found.organisationId };
 }
 
+/** A target-group definition as stored, with the first day it is valid. */
+export type TargetGroupDefinitionRow = { id: number; validFrom: string; definition: TargetGroupDefinition };
+
+/** The stored definitions (of one target group, or of all), for definitionOn. */
+export async function loadTargetGroupDefinitions(
+  db: Kysely<Database> | Transaction<Database>,
+  code?: TargetGroup,
+): Promise<TargetGroupDefinitionRow[]> {
+  const rows = await db
+    .selectFrom("target_group_definitions")
+    .select(["id", "code", "version", "rules", "valid_from"])
+    .$if(code !== undefined, (q) => q.where("code", "=", code as TargetGroup))
+    .execute();
+  return rows.map((d) => ({
+    id: d.id,
+    validFrom: String(d.valid_from).slice(0, 10),
+    definition: { code: d.code, version: d.version, rules: d.rules as TargetGroupRules },
+  }));
+}
+
 /** The definition of a target group valid on a date: the highest version whose valid_from has passed. */
+export function definitionOn(definitions: TargetGroupDefinitionRow[], code: TargetGroup, onDate: string): TargetGroupDefinitionRow | undefined {
+  let best: TargetGroupDefinitionRow | undefined;
+  for (const d of definitions) {
+    if (d.definition.code === code && d.validFrom <= onDate && (!best || d.definition.version > best.definition.version)) best = d;
+  }
+  return best;
+}
+
+/** The definition of a target group valid on a date (definitionOn, read from the database). */
 export async function currentDefinition(
   db: Kysely<Database> | Transaction<Database>,
   code: TargetGroup,
   onDate: string,
-) {
-  const row = await db
-    .selectFrom("target_group_definitions")
-    .select(["id", "code", "version", "rules"])
-    .where("code", "=", code)
-    .where("valid_from", "<=", onDate)
-    .orderBy("version", "desc")
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const definition: TargetGroupDefinition = { code: row.code, version: row.version, rules: row.rules as TargetGroupRules };
-  return { id: row.id, definition };
+): Promise<{ id: number; definition: TargetGroupDefinition } | undefined> {
+  const found = definitionOn(await loadTargetGroupDefinitions(db, code), code, onDate);
+  return found ? { id: found.id, definition: found.definition } : undefined;
 }
 
 type LockedCase = {
@@ -450,22 +471,12 @@ export async function applyCaseEventIn(
     if (named && named.organisationId !== row.organisation_id && input.organisationTransfer) {
       await recordOrganisationTransfer(trx, actor, row, named.organisationId, input.organisationTransfer);
     }
-    const { type, ...payload } = built.event;
     const inserted = await trx
       .insertInto("case_events")
-      .values({
-        case_id: row.id,
-        seq: rowVersion,
-        type,
-        payload: JSON.stringify(payload),
-        from_state: row.state,
-        to_state: result.phase,
-        actor_id: actorId(actor),
-        occurred_at: at,
-      })
+      .values(caseEventRow(row.id, rowVersion, built.event, row.state, result.phase, actorId(actor)))
       .returning("id")
       .executeTakeFirstOrThrow();
-    await writeAudit(trx, caseEventAudit(actor, row.id, type, row.state, result.phase));
+    await writeAudit(trx, caseEventAudit(actor, row.id, built.event.type, row.state, result.phase));
     return { ok: true, rowVersion, phase: result.phase, previousPhase: row.state, eventId: inserted.id };
   }
 }
@@ -655,6 +666,19 @@ function caseOpenedEvent(
   };
 }
 
+/** The case_events row of a step (seq = the case's row version after it): the event without its type as payload. */
+function caseEventRow(
+  caseId: string,
+  seq: number,
+  event: CaseEvent,
+  from: CasePhase,
+  to: CasePhase,
+  by: string | null,
+): Insertable<CaseEventsTable> {
+  const { type, ...payload } = event;
+  return { case_id: caseId, seq, type, payload: JSON.stringify(payload), from_state: from, to_state: to, actor_id: by, occurred_at: event.at };
+}
+
 function caseCreatedAudit(actor: Actor, caseId: string): AuditEntry {
   return { actorId: actor.id, actorRole: actor.role, action: "case.create", objectType: "case", objectId: caseId, outcome: "allowed" };
 }
@@ -701,17 +725,6 @@ const HISTORICAL_COMMANDS = new Set<CaseCommand["type"]>([
   "PAUSE",
 ]);
 
-type TargetGroupDefinitionRow = { id: number; validFrom: string; definition: TargetGroupDefinition };
-
-/** What currentDefinition answers, from the definitions loaded once. */
-function definitionOn(definitions: TargetGroupDefinitionRow[], code: TargetGroup, onDate: string): TargetGroupDefinitionRow | undefined {
-  let best: TargetGroupDefinitionRow | undefined;
-  for (const d of definitions) {
-    if (d.definition.code === code && d.validFrom <= onDate && (!best || d.definition.version > best.definition.version)) best = d;
-  }
-  return best;
-}
-
 type HistoricalEvent = { event: CaseEvent; details: CaseEventDetails; from: CasePhase; to: CasePhase };
 
 /**
@@ -734,7 +747,7 @@ function replayHistoricalCase(
     const command = step.command;
     if (!HISTORICAL_COMMANDS.has(command.type)) throw new Error(`${command.type} is not written by openHistoricalCasesIn`);
     let event: CaseEvent;
-    if (command.type === "CLASSIFY" || command.type === "RECLASSIFY") {
+    if (command.type === "CLASSIFY") {
       const found = definitionOn(definitions, command.targetGroup, berlinDate(step.at));
       if (!found) return { ok: false, message: "Für diese Zielgruppe gibt es keine gültige Definition." };
       const facts = classificationFacts(
@@ -781,15 +794,10 @@ export async function openHistoricalCasesIn(
 ): Promise<HistoricalCaseResult[]> {
   if (!hasPermission(actor.role, "create:case:own")) throw new Error("actor may not open cases");
   if (inputs.length === 0) return [];
-  const [opener, definitionRows] = await Promise.all([
+  const [opener, definitions] = await Promise.all([
     trx.selectFrom("users").select("organisation_id").where("id", "=", actor.id).executeTakeFirstOrThrow(),
-    trx.selectFrom("target_group_definitions").select(["id", "code", "version", "rules", "valid_from"]).execute(),
+    loadTargetGroupDefinitions(trx),
   ]);
-  const definitions: TargetGroupDefinitionRow[] = definitionRows.map((d) => ({
-    id: d.id,
-    validFrom: String(d.valid_from).slice(0, 10),
-    definition: { code: d.code, version: d.version, rules: d.rules as TargetGroupRules },
-  }));
   // Each result: the machine's refusal, or (filled in below) the case written.
   const results: HistoricalCaseResult[] = [];
   const planned: {
@@ -855,19 +863,9 @@ export async function openHistoricalCasesIn(
     events.push(caseOpenedEvent(actor, p.caseId, p.input.open, p.input.openedAt, reopenPeriodDays, p.replay.opened, p.input.imported));
     audit.push(caseCreatedAudit(actor, p.caseId));
     p.replay.events.forEach(({ event, details, from, to }, i) => {
-      const { type, ...payload } = event;
-      events.push({
-        case_id: p.caseId,
-        seq: i + 2,
-        type,
-        payload: JSON.stringify(payload),
-        from_state: from,
-        to_state: to,
-        actor_id: actor.id,
-        occurred_at: event.at,
-      });
+      events.push(caseEventRow(p.caseId, i + 2, event, from, to, actor.id));
       if (event.type === "RECORD_CONTACT") contacts.push(contactValues(p.caseId, event, details, actor.id));
-      audit.push(caseEventAudit(actor, p.caseId, type, from, to));
+      audit.push(caseEventAudit(actor, p.caseId, event.type, from, to));
     });
   }
   // One statement for all events (up to 7,000 rows: 8 parameters each), so the statement triggers run once.

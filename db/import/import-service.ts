@@ -530,7 +530,7 @@ export interface ImportOutcome {
  * How the valid rows are written. "batch" (the default): each row's history is run through the pure
  * statechart in memory and a batch of rows is written with multi-row INSERTs (openHistoricalCasesIn).
  * "case-service": each row through openCaseIn and applyCaseEventIn, step by step, a savepoint per row:
- * the reference the batch path is tested against (tests/integration/case-import-paths.test.ts), and its
+ * the reference the batch path is tested against (tests/integration/case-import-batch.test.ts), and its
  * fallback for a batch it cannot write (a key another import took meanwhile, a case not writable).
  */
 export type ImportWriter = "batch" | "case-service";
@@ -657,7 +657,9 @@ class RowsOfThisFile {
     if (!d) this.undated.push({ plan, rowNumber });
     else {
       const day = dayNumber(d);
-      this.byBirthDay.set(day, [...(this.byBirthDay.get(day) ?? []), { plan, rowNumber }]);
+      const list = this.byBirthDay.get(day);
+      if (list) list.push({ plan, rowNumber });
+      else this.byBirthDay.set(day, [{ plan, rowNumber }]);
     }
   }
 }
