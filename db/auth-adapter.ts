@@ -1,4 +1,5 @@
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
+import { keepPlan } from "./query-cost";
 import type { Kysely } from "kysely";
 import type { Database } from "./schema";
 
@@ -27,6 +28,7 @@ export function createKyselyAuthAdapter(db: Kysely<Database>): Adapter {
           ...SESSION_USER_COLUMNS,
         ])
         .where("sessions.id", "=", sessionId)
+        .modifyEnd(keepPlan)
         .executeTakeFirst();
       if (!row) return [null, null];
       const session: DatabaseSession = {

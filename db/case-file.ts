@@ -19,6 +19,7 @@ import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } fr
 import { writeAudit } from "./audit";
 import { loadCaseHistory } from "./case-history";
 import { berlinDate, definitionOn, loadTargetGroupDefinitions } from "./case-service";
+import { keepPlan, onOneConnection } from "./query-cost";
 import { listResidenceAuthorities, listResidenceHistory } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
@@ -105,6 +106,7 @@ function findVisibleCase(db: Kysely<Database>, actor: Actor, caseId: string) {
     ])
     .where("cases.id", "=", caseId)
     .where((eb) => caseVisibleTo(eb, actor))
+    .modifyEnd(keepPlan)
     .executeTakeFirst();
 }
 
@@ -127,6 +129,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       // A stable order (one row per need domain): without it the order is the table's physical one.
       .orderBy("assessments.assessed_at")
       .orderBy("assessments.need_domain")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("goals")
@@ -144,6 +147,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .where("case_id", "=", caseId)
       .orderBy("agreed_at")
       .orderBy("id")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("referrals")
@@ -172,6 +176,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .where("referrals.case_id", "=", caseId)
       .orderBy("referrals.planned_at", "desc")
       .orderBy("referrals.id")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("contacts")
@@ -188,6 +193,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .where("contacts.case_id", "=", caseId)
       .orderBy("contacts.occurred_at", "desc")
       .orderBy("contacts.id")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("follow_ups")
@@ -196,6 +202,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .orderBy("done_at", (ob) => ob.desc().nullsFirst())
       .orderBy("due_on")
       .orderBy("id")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("consents")
@@ -219,6 +226,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .where("consents.client_id", "=", row.client_id)
       .orderBy("consents.given_at", "desc")
       .orderBy("consents.id")
+      .modifyEnd(keepPlan)
       .execute(),
     db
       .selectFrom("identity_steps")
@@ -226,6 +234,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
       .where("case_id", "=", caseId)
       .orderBy("occurred_on")
       .orderBy("created_at")
+      .modifyEnd(keepPlan)
       .execute(),
     loadCaseHistory(db, caseId),
   ]);
@@ -237,8 +246,8 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
   const caseOrganisation = row.organisation_id;
   const anyOrganisation = hasPermission(actor.role, "assign:case:any");
   const [partners, municipalities, caseManagers, definitions] = await Promise.all([
-    db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
-    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute(),
+    db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").modifyEnd(keepPlan).execute(),
+    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").modifyEnd(keepPlan).execute(),
     db
       .selectFrom("users")
       .innerJoin("organisations", "organisations.id", "users.organisation_id")
@@ -279,12 +288,12 @@ export interface LoadCaseFileOptions {
  * Everything the client file shows, or undefined when the case does not exist or the actor may not see
  * it (also for steering and admin). Every call writes one "case.read" audit row, allowed or denied.
  */
-export async function loadCaseFile(
-  db: Kysely<Database>,
-  actor: Actor,
-  caseId: string,
-  options: LoadCaseFileOptions = {},
-) {
+export function loadCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, options: LoadCaseFileOptions = {}) {
+  // About twenty statements: on one connection, the row-level security scope is set once (db/query-cost.ts).
+  return onOneConnection(db, (connection) => readCaseFile(connection, actor, caseId, options));
+}
+
+async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, options: LoadCaseFileOptions) {
   const now = options.now ?? new Date().toISOString();
   const validId = isUuid(caseId);
   const row = validId ? await findVisibleCase(db, actor, caseId) : undefined;

@@ -3,6 +3,7 @@
 // referral, consent, follow-up and personal-data writes, each carrying the case id). Nothing is
 // assembled from the sections' own tables; their rows only lend names (partner, due date) to an entry.
 import type { Kysely } from "kysely";
+import { keepPlan } from "./query-cost";
 import type { CaseEventType } from "../workflows/case-machine";
 import {
   CLOSURE_REASONS,
@@ -181,6 +182,7 @@ export async function loadCaseHistory(db: Kysely<Database>, caseId: string): Pro
       ])
       .where("case_events.case_id", "=", caseId)
       .orderBy("case_events.seq", "desc")
+      .modifyEnd(keepPlan)
       .execute(),
     // audit_log.case_id (migration 0021): a uuid condition, which row-level security lets use its index
     db

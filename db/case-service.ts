@@ -1,6 +1,7 @@
 // The one place that changes a case's state: lock the row, check permission and row version,
 // compute the next snapshot with the pure statechart, store it, append one event and one audit row.
 import { randomUUID } from "node:crypto";
+import { keepPlan } from "./query-cost";
 import { type Insertable, type Kysely, type Transaction, sql } from "kysely";
 import {
   CASE_MACHINE_VERSION,
@@ -156,6 +157,7 @@ export async function loadTargetGroupDefinitions(
     .selectFrom("target_group_definitions")
     .select(["id", "code", "version", "rules", "valid_from"])
     .$if(code !== undefined, (q) => q.where("code", "=", code as TargetGroup))
+    .modifyEnd(keepPlan)
     .execute();
   return rows.map((d) => ({
     id: d.id,

@@ -2,6 +2,7 @@
 // new one from the client file (a case step: audited, in the history, re-classification asked at once),
 // and the deadline reminders the daily job creates as follow-ups (never twice: follow_ups.deadline_key).
 import type { Kysely, Transaction } from "kysely";
+import { keepPlan } from "./query-cost";
 import {
   type ResidenceDocumentFacts,
   addDays,
@@ -56,6 +57,7 @@ export async function listResidenceHistory(
     .where("d.client_id", "=", clientId)
     .orderBy("d.recorded_at", "desc")
     .orderBy("d.id", "desc")
+    .modifyEnd(keepPlan)
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -80,6 +82,7 @@ export function listResidenceAuthorities(db: Kysely<Database>) {
     .where("kind", "=", "auslaenderbehoerde")
     .where("active", "=", true)
     .orderBy("name")
+    .modifyEnd(keepPlan)
     .execute();
 }
 
