@@ -278,6 +278,8 @@ async function queryCaseloadPage(
               : sql<boolean>`false`
             ).as("as_deputy"),
           ])
+          // By the page's ids: the plan does not depend on them (the ids query above does, on the filters).
+          .modifyEnd(keepPlan)
           .execute();
   const detailsById = new Map(details.map((d) => [d.id, d]));
   const rows = pageIds.flatMap((p) => {
