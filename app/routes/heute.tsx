@@ -33,7 +33,9 @@ function FollowUpTable({ caption, followUps }: { caption: string; followUps: Fol
   const navigation = useNavigation();
   const pending = navigation.state !== "idle" ? navigation.formData?.get("followUpId") : null;
   return (
-    <div className="table-wrap card">
+    // One form for the whole list (not one per row): each row's button submits its own follow-up id.
+    <Form method="post" className="table-wrap card">
+      <input type="hidden" name="intent" value="erledigt" />
       <table className="data">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -79,22 +81,25 @@ function FollowUpTable({ caption, followUps }: { caption: string; followUps: Fol
                 {f.note}
               </td>
               <td>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="erledigt" />
-                  <input type="hidden" name="followUpId" value={f.id} />
-                  <button type="submit" className="button button--secondary" disabled={pending === f.id}>
-                    Erledigt
-                    <span className="visually-hidden">
-                      : Wiedervorlage {f.aktenzeichen} vom {germanDate(f.dueOn)}
-                    </span>
-                  </button>
-                </Form>
+                {/* The table's one form sends the id of the button pressed (its submitter). */}
+                <button
+                  type="submit"
+                  name="followUpId"
+                  value={f.id}
+                  className="button button--secondary"
+                  disabled={pending === f.id}
+                >
+                  Erledigt
+                  <span className="visually-hidden">
+                    : Wiedervorlage {f.aktenzeichen} vom {germanDate(f.dueOn)}
+                  </span>
+                </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </Form>
   );
 }
 
