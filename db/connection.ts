@@ -167,6 +167,11 @@ export async function openDatabase(options: ConnectionOptions = {}): Promise<Dat
       application_name: "kim-case",
       // A database that went away must not hang requests: they fail fast and the page answers 503.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      // No JIT compilation: row-level security adds subplans over every case to a query's estimated cost
+      // (which are never run when the row's own case is visible), and at 250,000 cases that cost passes
+      // jit_above_cost. Compiling then took ~1.5 s for the client file's audit history, which runs in
+      // under 5 ms; no query of this application is long enough to gain from JIT.
+      options: "-c jit=off",
     });
     // A broken idle connection must not crash the process.
     pool.on("error", (error) => console.error("[db] idle client error:", error.message));

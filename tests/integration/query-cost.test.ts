@@ -123,6 +123,18 @@ describe.runIf(onPostgres)("plans kept per connection (PostgreSQL)", () => {
     expect((await prepared()).map((p) => p.statement)).toContain("SELECT 1::int AS n /* kim:keep-plan */");
   });
 
+  test("no JIT compilation on the app's connections, for requests and for the system", async () => {
+    // At 250,000 cases row-level security's subplans pushed the audit history's estimated cost past
+    // jit_above_cost: compiling took ~1.5 s for a query that runs in under 5 ms.
+    const jit = () => sql<{ jit: string }>`SELECT current_setting('jit') AS jit`.execute(t.db);
+    expect((await runAsActor(actors.kreis, jit)).rows).toEqual([{ jit: "off" }]);
+    expect((await jit()).rows).toEqual([{ jit: "off" }]);
+    const plan = await runAsActor(actors.kreis, () =>
+      sql<{ "QUERY PLAN": unknown }>`EXPLAIN (FORMAT JSON) SELECT id FROM audit_log WHERE case_id = ${cases.kreis}::uuid`.execute(t.db),
+    );
+    expect(JSON.stringify(plan.rows)).not.toContain('"JIT"');
+  });
+
   test("onOneConnection: parallel reads share one connection; inside a transaction they run on it", async () => {
     const pid = () => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(t.db);
     const pids = await onOneConnection(t.db, (db) =>
