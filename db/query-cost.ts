@@ -12,8 +12,8 @@ export const KEEP_PLAN_MARK = "/* kim:keep-plan */";
  * whose best plan does not depend on the values of their parameters: lookups by a key or a foreign key,
  * small reference lists. Not for a query whose best plan depends on the values: *Meine Fälle*'s id query
  * (filters, sort) and *Heute*'s list were 4-5 times slower with a generic plan (measured while JIT was on),
- * and a generic plan cannot use a
- * partial index whose predicate a parameter would have to satisfy (state <> 'closed').
+ * and a generic plan cannot use a partial index whose predicate a parameter would have to satisfy
+ * (state <> 'closed').
  * See prepareStatementsOn in db/connection.ts.
  */
 export const keepPlan = sql.raw(KEEP_PLAN_MARK);
