@@ -1,6 +1,6 @@
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
-import { keepPlan } from "./query-cost";
 import type { Kysely } from "kysely";
+import { keepPlan } from "./query-cost";
 import type { Database } from "./schema";
 
 /** Columns of a user that the session may carry (never the password hash). */

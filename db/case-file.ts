@@ -17,6 +17,7 @@ import {
 import { type CasePhase, TARGET_GROUPS } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
+import { listMunicipalityOptions } from "./partners";
 import { loadCaseHistory } from "./case-history";
 import { berlinDate, definitionOn, loadTargetGroupDefinitions } from "./case-service";
 import { keepPlan, onOneConnection } from "./query-cost";
@@ -247,7 +248,7 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
   const anyOrganisation = hasPermission(actor.role, "assign:case:any");
   const [partners, municipalities, caseManagers, definitions] = await Promise.all([
     db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").modifyEnd(keepPlan).execute(),
-    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").modifyEnd(keepPlan).execute(),
+    listMunicipalityOptions(db),
     db
       .selectFrom("users")
       .innerJoin("organisations", "organisations.id", "users.organisation_id")

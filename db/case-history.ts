@@ -3,7 +3,6 @@
 // referral, consent, follow-up and personal-data writes, each carrying the case id). Nothing is
 // assembled from the sections' own tables; their rows only lend names (partner, due date) to an entry.
 import type { Kysely } from "kysely";
-import { keepPlan } from "./query-cost";
 import type { CaseEventType } from "../workflows/case-machine";
 import {
   CLOSURE_REASONS,
@@ -21,6 +20,7 @@ import {
   type CasePhase,
 } from "../workflows/vocabulary";
 import type { ResidenceStatus } from "../workflows/vocabulary";
+import { keepPlan } from "./query-cost";
 import type { Database } from "./schema";
 import { isUuid } from "../workflows/uuid";
 

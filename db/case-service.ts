@@ -1,7 +1,6 @@
 // The one place that changes a case's state: lock the row, check permission and row version,
 // compute the next snapshot with the pure statechart, store it, append one event and one audit row.
 import { randomUUID } from "node:crypto";
-import { keepPlan } from "./query-cost";
 import { type Insertable, type Kysely, type Transaction, sql } from "kysely";
 import {
   CASE_MACHINE_VERSION,
@@ -25,6 +24,7 @@ import {
   type TargetGroup,
 } from "../workflows/vocabulary";
 import { type Actor, CASE_MANAGER_REFUSALS, caseContentWritableBy, caseVisibleTo, checkCaseManagerFor } from "./access";
+import { keepPlan } from "./query-cost";
 import { type AuditEntry, writeAudit, writeAuditMany } from "./audit";
 import type { ClientChanges } from "./clients";
 import type { CaseEventsTable, ClientsTable, ContactsTable, Database } from "./schema";

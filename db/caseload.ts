@@ -7,6 +7,7 @@ import { DEADLINE_FILTER_DAYS, addDays } from "../workflows/residence-deadlines"
 import { CASE_PHASES, type CasePhase, type TargetGroup } from "../workflows/vocabulary";
 import { type Actor, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
+import { listMunicipalityOptions } from "./partners";
 import { berlinDate } from "./case-service";
 import { keepPlan, onOneConnection } from "./query-cost";
 import type { Database } from "./schema";
@@ -125,7 +126,7 @@ async function readCaseload(
   const today = options.today ?? berlinDate(new Date());
   const [page, municipalities] = await Promise.all([
     queryCaseloadPage(db, actor, query, today),
-    db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").modifyEnd(keepPlan).execute(),
+    listMunicipalityOptions(db),
   ]);
   if (actor.role === "coordinator" || actor.role === "team_lead") {
     await writeAudit(db, {

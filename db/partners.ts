@@ -5,6 +5,7 @@ import { hasPermission } from "../workflows/permissions";
 import type { PartnerKind } from "../workflows/vocabulary";
 import type { Actor } from "./access";
 import { writeAudit } from "./audit";
+import { keepPlan } from "./query-cost";
 import type { Database } from "./schema";
 
 export interface PartnerInput {
@@ -53,7 +54,7 @@ export function findPartner(db: Kysely<Database>, id: number) {
 }
 
 export function listMunicipalityOptions(db: Kysely<Database>) {
-  return db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").execute();
+  return db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").modifyEnd(keepPlan).execute();
 }
 
 function isUniqueViolation(error: unknown): boolean {

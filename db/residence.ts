@@ -2,7 +2,6 @@
 // new one from the client file (a case step: audited, in the history, re-classification asked at once),
 // and the deadline reminders the daily job creates as follow-ups (never twice: follow_ups.deadline_key).
 import type { Kysely, Transaction } from "kysely";
-import { keepPlan } from "./query-cost";
 import {
   type ResidenceDocumentFacts,
   addDays,
@@ -14,6 +13,7 @@ import type { ResidenceStatus } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy } from "./access";
 import { writeAudit } from "./audit";
 import { berlinDate } from "./case-service";
+import { keepPlan } from "./query-cost";
 import { flagCasesOutOfTargetGroup } from "./reclassification";
 import type { Database, ResidenceSource } from "./schema";
 import { CASE_NOT_FOUND, WRITE_FORBIDDEN, type WriteResult, mayWriteCases } from "./write-result";
