@@ -1,6 +1,7 @@
 // The client file (Fallakte): everything the page /faelle/:caseId shows, loaded in one call, scoped by
 // caseVisibleTo and audited ("case.read" allowed or denied). Nothing here changes a case.
 import { type Kysely, sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import {
   type CaseEventType,
   allowedCaseEvents,
@@ -21,7 +22,7 @@ import { listMunicipalityOptions } from "./partners";
 import { loadCaseHistory } from "./case-history";
 import { berlinDate, definitionOn, loadTargetGroupDefinitions } from "./case-service";
 import { keepPlan, onOneConnection } from "./query-cost";
-import { listResidenceAuthorities, listResidenceHistory } from "./residence";
+import { listResidenceAuthorities, residenceHistoryQuery, toResidenceDocuments } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
 import { isUuid } from "../workflows/uuid";
@@ -113,133 +114,144 @@ function findVisibleCase(db: Kysely<Database>, actor: Actor, caseId: string) {
 
 type VisibleCase = NonNullable<Awaited<ReturnType<typeof findVisibleCase>>>;
 
+/**
+ * The sections of the client file and the client's residence history in ONE statement (one JSON array per
+ * section): each statement costs the server and PostgreSQL more than these small reads themselves.
+ * Timestamps arrive as JSON text, not Date: every one of them goes through iso() (or new Date) below.
+ */
 async function loadSections(db: Kysely<Database>, row: VisibleCase) {
   const caseId = row.id;
-  const [assessments, goals, referrals, contacts, followUps, consents, identitySteps, events] = await Promise.all([
+  const [lists, events] = await Promise.all([
     db
-      .selectFrom("assessments")
-      .leftJoin("users", "users.id", "assessments.assessed_by")
-      .select([
-        "assessments.need_domain",
-        "assessments.level",
-        "assessments.note",
-        "assessments.assessed_at",
-        "users.display_name as assessed_by_name",
+      .selectNoFrom([
+        jsonArrayFrom(
+          db
+            .selectFrom("assessments")
+            .leftJoin("users", "users.id", "assessments.assessed_by")
+            .select([
+              "assessments.need_domain",
+              "assessments.level",
+              "assessments.note",
+              "assessments.assessed_at",
+              "users.display_name as assessed_by_name",
+            ])
+            .where("assessments.case_id", "=", caseId)
+            // A stable order (one row per need domain): without it the order is the table's physical one.
+            .orderBy("assessments.assessed_at")
+            .orderBy("assessments.need_domain"),
+        ).as("assessments"),
+        jsonArrayFrom(
+          db
+            .selectFrom("goals")
+            .select([
+              "id",
+              "need_domain",
+              "title",
+              "description",
+              "status",
+              "agreed_at",
+              "target_date",
+              "evaluated_at",
+              "evaluation_note",
+            ])
+            .where("case_id", "=", caseId)
+            .orderBy("agreed_at")
+            .orderBy("id"),
+        ).as("goals"),
+        jsonArrayFrom(
+          db
+            .selectFrom("referrals")
+            .innerJoin("partners", "partners.id", "referrals.partner_id")
+            .leftJoin("goals", "goals.id", "referrals.goal_id")
+            .select([
+              "referrals.id",
+              "referrals.partner_id",
+              "partners.name as partner_name",
+              "referrals.need_domain",
+              "referrals.goal_id",
+              "goals.title as goal_title",
+              "referrals.status",
+              "referrals.snapshot",
+              "referrals.row_version",
+              "referrals.shares_data",
+              "referrals.consent_id",
+              "referrals.legal_basis",
+              "referrals.note",
+              "referrals.decline_reason",
+              "referrals.planned_at",
+              "referrals.sent_at",
+              "referrals.accepted_at",
+              "referrals.ended_at",
+            ])
+            .where("referrals.case_id", "=", caseId)
+            .orderBy("referrals.planned_at", "desc")
+            .orderBy("referrals.id"),
+        ).as("referrals"),
+        jsonArrayFrom(
+          db
+            .selectFrom("contacts")
+            .leftJoin("users", "users.id", "contacts.created_by")
+            .select([
+              "contacts.id",
+              "contacts.contact_type",
+              "contacts.with_interpreter",
+              "contacts.occurred_at",
+              "contacts.minutes",
+              "contacts.note",
+              "users.display_name as created_by_name",
+            ])
+            .where("contacts.case_id", "=", caseId)
+            .orderBy("contacts.occurred_at", "desc")
+            .orderBy("contacts.id"),
+        ).as("contacts"),
+        jsonArrayFrom(
+          db
+            .selectFrom("follow_ups")
+            .select(["id", "due_on", "note", "done_at", "created_at"])
+            .where("case_id", "=", caseId)
+            .orderBy("done_at", (ob) => ob.desc().nullsFirst())
+            .orderBy("due_on")
+            .orderBy("id"),
+        ).as("followUps"),
+        jsonArrayFrom(
+          db
+            .selectFrom("consents")
+            .innerJoin("partners", "partners.id", "consents.partner_id")
+            .leftJoin("document_templates as dt", "dt.id", "consents.document_template_id")
+            .leftJoin("document_templates as tt", "tt.id", "consents.document_translation_id")
+            .select([
+              "consents.id",
+              "consents.document_language",
+              "dt.version as document_version",
+              "tt.version as translation_version",
+              "consents.partner_id",
+              "partners.name as partner_name",
+              "consents.scope",
+              "consents.given_at",
+              "consents.given_by",
+              "consents.given_by_name",
+              "consents.valid_until",
+              "consents.revoked_at",
+            ])
+            .where("consents.client_id", "=", row.client_id)
+            .orderBy("consents.given_at", "desc")
+            .orderBy("consents.id"),
+        ).as("consents"),
+        jsonArrayFrom(
+          db
+            .selectFrom("identity_steps")
+            .select(["id", "step", "occurred_on", "note"])
+            .where("case_id", "=", caseId)
+            .orderBy("occurred_on")
+            .orderBy("created_at"),
+        ).as("identitySteps"),
+        jsonArrayFrom(residenceHistoryQuery(db, row.client_id)).as("residence"),
       ])
-      .where("assessments.case_id", "=", caseId)
-      // A stable order (one row per need domain): without it the order is the table's physical one.
-      .orderBy("assessments.assessed_at")
-      .orderBy("assessments.need_domain")
       .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("goals")
-      .select([
-        "id",
-        "need_domain",
-        "title",
-        "description",
-        "status",
-        "agreed_at",
-        "target_date",
-        "evaluated_at",
-        "evaluation_note",
-      ])
-      .where("case_id", "=", caseId)
-      .orderBy("agreed_at")
-      .orderBy("id")
-      .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("referrals")
-      .innerJoin("partners", "partners.id", "referrals.partner_id")
-      .leftJoin("goals", "goals.id", "referrals.goal_id")
-      .select([
-        "referrals.id",
-        "referrals.partner_id",
-        "partners.name as partner_name",
-        "referrals.need_domain",
-        "referrals.goal_id",
-        "goals.title as goal_title",
-        "referrals.status",
-        "referrals.snapshot",
-        "referrals.row_version",
-        "referrals.shares_data",
-        "referrals.consent_id",
-        "referrals.legal_basis",
-        "referrals.note",
-        "referrals.decline_reason",
-        "referrals.planned_at",
-        "referrals.sent_at",
-        "referrals.accepted_at",
-        "referrals.ended_at",
-      ])
-      .where("referrals.case_id", "=", caseId)
-      .orderBy("referrals.planned_at", "desc")
-      .orderBy("referrals.id")
-      .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("contacts")
-      .leftJoin("users", "users.id", "contacts.created_by")
-      .select([
-        "contacts.id",
-        "contacts.contact_type",
-        "contacts.with_interpreter",
-        "contacts.occurred_at",
-        "contacts.minutes",
-        "contacts.note",
-        "users.display_name as created_by_name",
-      ])
-      .where("contacts.case_id", "=", caseId)
-      .orderBy("contacts.occurred_at", "desc")
-      .orderBy("contacts.id")
-      .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("follow_ups")
-      .select(["id", "due_on", "note", "done_at", "created_at"])
-      .where("case_id", "=", caseId)
-      .orderBy("done_at", (ob) => ob.desc().nullsFirst())
-      .orderBy("due_on")
-      .orderBy("id")
-      .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("consents")
-      .innerJoin("partners", "partners.id", "consents.partner_id")
-      .leftJoin("document_templates as dt", "dt.id", "consents.document_template_id")
-      .leftJoin("document_templates as tt", "tt.id", "consents.document_translation_id")
-      .select([
-        "consents.id",
-        "consents.document_language",
-        "dt.version as document_version",
-        "tt.version as translation_version",
-        "consents.partner_id",
-        "partners.name as partner_name",
-        "consents.scope",
-        "consents.given_at",
-        "consents.given_by",
-        "consents.given_by_name",
-        "consents.valid_until",
-        "consents.revoked_at",
-      ])
-      .where("consents.client_id", "=", row.client_id)
-      .orderBy("consents.given_at", "desc")
-      .orderBy("consents.id")
-      .modifyEnd(keepPlan)
-      .execute(),
-    db
-      .selectFrom("identity_steps")
-      .select(["id", "step", "occurred_on", "note"])
-      .where("case_id", "=", caseId)
-      .orderBy("occurred_on")
-      .orderBy("created_at")
-      .modifyEnd(keepPlan)
-      .execute(),
+      .executeTakeFirstOrThrow(),
     loadCaseHistory(db, caseId),
   ]);
-  return { assessments, goals, referrals, contacts, followUps, consents, identitySteps, events };
+  return { ...lists, residenceHistory: toResidenceDocuments(lists.residence), events };
 }
 
 async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase, today: string) {
@@ -309,12 +321,12 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
   if (!row) return undefined;
 
   const today = berlinDate(now);
-  const [sections, options_, residenceHistory, authorities] = await Promise.all([
+  const [sections, options_, authorities] = await Promise.all([
     loadSections(db, row),
     loadOptions(db, actor, row, today),
-    listResidenceHistory(db, row.client_id),
     listResidenceAuthorities(db),
   ]);
+  const residenceHistory = sections.residenceHistory;
   const currentDocument = residenceHistory.find((d) => d.current) ?? null;
   const snapshot = restoreCaseSnapshot(row.snapshot);
   const context = snapshot.context;

@@ -37,7 +37,12 @@ export async function listResidenceHistory(
   db: Kysely<Database> | Transaction<Database>,
   clientId: string,
 ): Promise<ResidenceDocument[]> {
-  const rows = await db
+  return toResidenceDocuments(await residenceHistoryQuery(db, clientId).modifyEnd(keepPlan).execute());
+}
+
+/** The query of listResidenceHistory, for a page that reads it inside a larger statement (jsonArrayFrom). */
+export function residenceHistoryQuery(db: Kysely<Database> | Transaction<Database>, clientId: string) {
+  return db
     .selectFrom("residence_documents as d")
     .leftJoin("partners as p", "p.id", "d.authority_partner_id")
     .leftJoin("users as u", "u.id", "d.recorded_by")
@@ -56,9 +61,16 @@ export async function listResidenceHistory(
     ])
     .where("d.client_id", "=", clientId)
     .orderBy("d.recorded_at", "desc")
-    .orderBy("d.id", "desc")
-    .modifyEnd(keepPlan)
-    .execute();
+    .orderBy("d.id", "desc");
+}
+
+type ResidenceHistoryRow = Omit<
+  Awaited<ReturnType<ReturnType<typeof residenceHistoryQuery>["execute"]>>[number],
+  "recorded_at" | "superseded_at"
+> & { recorded_at: Date | string; superseded_at: Date | string | null };
+
+/** The rows of residenceHistoryQuery as the page shows them (timestamps as Date, or as text from JSON). */
+export function toResidenceDocuments(rows: readonly ResidenceHistoryRow[]): ResidenceDocument[] {
   return rows.map((r) => ({
     id: r.id,
     status: r.status,
@@ -74,7 +86,6 @@ export async function listResidenceHistory(
   }));
 }
 
-/** The Ausländerbehörden a document can name as issuer (active partners of that kind). */
 export function listResidenceAuthorities(db: Kysely<Database>) {
   return db
     .selectFrom("partners")

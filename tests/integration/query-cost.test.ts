@@ -102,6 +102,30 @@ describe.runIf(onPostgres)("plans kept per connection (PostgreSQL)", () => {
     expect(generic.some((s) => s.includes('from "cases" inner join "clients"'))).toBe(true);
   });
 
+  test("the client file reads its seven sections and the residence history in one statement", async () => {
+    // Each statement costs the server and PostgreSQL more than these small reads: one JSON array per section.
+    const tables = ["assessments", "goals", "referrals", "contacts", "follow_ups", "consents", "identity_steps", "residence_documents"];
+    // A plugin sees every query node (the subqueries too) and the result of each executed statement.
+    const tablesOf = new Map<unknown, string[]>();
+    const reading: string[][] = [];
+    const counted = t.db.withPlugin({
+      transformQuery: ({ node, queryId }) => {
+        const text = JSON.stringify(node);
+        tablesOf.set(queryId, tables.filter((table) => text.includes(`"name":"${table}"`)));
+        return node;
+      },
+      transformResult: async ({ result, queryId }) => {
+        const named = tablesOf.get(queryId) ?? [];
+        if (named.length > 0) reading.push(named);
+        return result;
+      },
+    });
+    const file = await loadCaseFile(counted, actors.kreis, cases.kreis);
+    expect(file?.residence.history.length).toBeGreaterThan(0);
+    expect(reading).toHaveLength(1);
+    expect([...(reading[0] ?? [])].sort()).toEqual([...tables].sort());
+  });
+
   test(`each connection keeps at most ${PREPARED_STATEMENTS_PER_CONNECTION} statements: the least recently used goes`, async () => {
     await sql`DEALLOCATE ALL`.execute(single);
     // pg must forget them too, or it would bind names the server no longer has: a fresh connection instead.
