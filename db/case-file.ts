@@ -1,5 +1,6 @@
 // The client file (Fallakte): everything the page /faelle/:caseId shows, loaded in one call, scoped by
-// caseVisibleTo and audited ("case.read" allowed or denied). Nothing here changes a case.
+// caseVisibleTo and audited ("case.read" allowed or denied); the colleagues its deputy and transfer forms
+// offer only when one of those is shown (loadCaseCandidates). Nothing here changes a case.
 import { type Kysely, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import {
@@ -254,37 +255,16 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
   return { ...lists, residenceHistory: toResidenceDocuments(lists.residence), events };
 }
 
-async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase, today: string) {
-  const canTransfer = mayAssignCases(actor.role);
-  const caseOrganisation = row.organisation_id;
-  const anyOrganisation = hasPermission(actor.role, "assign:case:any");
-  const [partners, municipalities, caseManagers, definitions] = await Promise.all([
+async function loadOptions(db: Kysely<Database>, today: string) {
+  const [partners, municipalities, definitions] = await Promise.all([
     db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").modifyEnd(keepPlan).execute(),
     listMunicipalityOptions(db),
-    db
-      .selectFrom("users")
-      .innerJoin("organisations", "organisations.id", "users.organisation_id")
-      .select(["users.id", "users.display_name", "users.organisation_id", "organisations.name as organisation_name"])
-      .where("users.role", "=", "case_manager")
-      .where("users.active", "=", true)
-      // Only those the page can offer: colleagues of the case's organisation, every organisation's for the coordination.
-      .$if(!anyOrganisation, (q) => q.where("users.organisation_id", "=", caseOrganisation))
-      .orderBy("users.display_name")
-      .execute(),
     // All groups' definitions in one query; the version valid today is chosen as for a new classification.
     loadTargetGroupDefinitions(db),
   ]);
-  // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
-  // the coordination may also transfer to another organisation (with consent or a legal basis).
-  const others = caseManagers.filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation);
-  const elsewhere = anyOrganisation ? caseManagers.filter((u) => u.organisation_id !== caseOrganisation) : [];
   return {
     partners,
     municipalities,
-    deputyCandidates: others.map((u) => ({ id: u.id, name: u.display_name })),
-    transferTargets: canTransfer ? others.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: null })) : [],
-    /** Case managers of other organisations (coordinators only): a transfer there needs a basis. */
-    otherOrganisationTargets: elsewhere.map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name })),
     targetGroups: TARGET_GROUPS.values.flatMap((code) => {
       const valid = definitionOn(definitions, code, today);
       return valid ? [{ code, version: valid.definition.version }] : [];
@@ -292,9 +272,123 @@ async function loadOptions(db: Kysely<Database>, actor: Actor, row: VisibleCase,
   };
 }
 
+/** One audit row for a read about case `caseId` (an id that is no UUID is recorded as none). */
+function auditCaseAccess(
+  db: Kysely<Database>,
+  actor: Actor,
+  action: "case.read" | "case.candidates",
+  caseId: string,
+  outcome: "allowed" | "denied",
+): Promise<void> {
+  return writeAudit(db, { actorId: actor.id, actorRole: actor.role, action, objectType: "case", objectId: isUuid(caseId) ? caseId : null, outcome });
+}
+
+/** A case manager a form of the client file can name (deputy or transfer target). */
+export interface CaseManagerChoice {
+  id: string;
+  name: string;
+  /** The organisation's name when it is not the case's (a transfer to another Träger), else null. */
+  otherOrganisation: string | null;
+}
+
+/**
+ * The colleagues the deputy and transfer forms offer. Not part of every client file (at NRW scale an
+ * organisation has ~400 case managers): loaded only when one of the two forms is shown (`?schritt=`,
+ * a refused submit, or the browser's request to /faelle/:caseId/kandidaten). A list stays empty when
+ * its step is not offered to this actor now (offeredCaseEvents).
+ */
+export interface CaseCandidates {
+  /** SET_DEPUTY: active case managers of the case's organisation, never its case manager. */
+  deputyCandidates: CaseManagerChoice[];
+  /** TRANSFER (mayAssignCases): the same colleagues. */
+  transferTargets: CaseManagerChoice[];
+  /** TRANSFER to another organisation (assign:case:any, the coordination): a transfer there needs a basis. */
+  otherOrganisationTargets: CaseManagerChoice[];
+}
+
+/** The steps whose form names a colleague. */
+export const CANDIDATE_INTENTS = ["SET_DEPUTY", "TRANSFER"] as const satisfies readonly OfferedCaseEventType[];
+
+async function candidatesFor(
+  db: Kysely<Database>,
+  actor: Actor,
+  row: { organisation_id: number; case_manager_id: string | null },
+  offered: readonly OfferedCaseEventType[],
+): Promise<CaseCandidates> {
+  const deputy = offered.includes("SET_DEPUTY");
+  const transfer = offered.includes("TRANSFER");
+  if (!deputy && !transfer) return { deputyCandidates: [], transferTargets: [], otherOrganisationTargets: [] };
+  const caseOrganisation = row.organisation_id;
+  const anyOrganisation = transfer && hasPermission(actor.role, "assign:case:any");
+  const caseManagers = await db
+    .selectFrom("users")
+    .innerJoin("organisations", "organisations.id", "users.organisation_id")
+    .select(["users.id", "users.display_name", "users.organisation_id", "organisations.name as organisation_name"])
+    .where("users.role", "=", "case_manager")
+    .where("users.active", "=", true)
+    // Only those the forms can offer: colleagues of the case's organisation, every organisation's for the coordination.
+    .$if(!anyOrganisation, (q) => q.where("users.organisation_id", "=", caseOrganisation))
+    .orderBy("users.display_name")
+    .execute();
+  // The same rule as checkCaseManagerFor (db/access.ts): colleagues of the case's organisation only;
+  // the coordination may also transfer to another organisation (with consent or a legal basis).
+  const others = caseManagers
+    .filter((u) => u.id !== row.case_manager_id && u.organisation_id === caseOrganisation)
+    .map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: null }));
+  return {
+    deputyCandidates: deputy ? others : [],
+    transferTargets: transfer ? others : [],
+    otherOrganisationTargets: anyOrganisation
+      ? caseManagers
+          .filter((u) => u.organisation_id !== caseOrganisation)
+          .map((u) => ({ id: u.id, name: u.display_name, otherOrganisation: u.organisation_name }))
+      : [],
+  };
+}
+
+/**
+ * The deputy and transfer choices of one case (CaseCandidates), or undefined when the case does not
+ * exist or the actor may not see it (caseVisibleTo). No "case.read" row: this shows colleagues' names,
+ * not the case's content, and the client file that offers the form has written its own row on being
+ * opened. A refusal is audited ("case.candidates", denied) like every refused access to a case.
+ */
+export function loadCaseCandidates(
+  db: Kysely<Database>,
+  actor: Actor,
+  caseId: string,
+  options: Pick<LoadCaseFileOptions, "now"> = {},
+): Promise<CaseCandidates | undefined> {
+  return onOneConnection(db, async (connection) => {
+    const validId = isUuid(caseId);
+    const row = validId
+      ? await connection
+          .selectFrom("cases")
+          .select([
+            "cases.organisation_id",
+            "cases.case_manager_id",
+            "cases.snapshot",
+            (eb) => sql<boolean>`${caseContentWritableBy(eb, actor)}`.as("writable"),
+          ])
+          .where("cases.id", "=", caseId)
+          .where((eb) => caseVisibleTo(eb, actor))
+          .modifyEnd(keepPlan)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) {
+      await auditCaseAccess(connection, actor, "case.candidates", caseId, "denied");
+      return undefined;
+    }
+    const now = options.now ?? new Date().toISOString();
+    const offered = offeredCaseEvents(allowedCaseEvents(restoreCaseSnapshot(row.snapshot), now), actor, row.writable === true);
+    return candidatesFor(connection, actor, row, offered);
+  });
+}
+
 export interface LoadCaseFileOptions {
   /** The current time (ISO); decides REOPEN's time guard, ages, days open and consent validity. */
   now?: string;
+  /** Also the deputy and transfer choices (`candidates`): when one of those forms is shown. */
+  withCandidates?: boolean;
 }
 
 /**
@@ -302,7 +396,7 @@ export interface LoadCaseFileOptions {
  * it (also for steering and admin). Every call writes one "case.read" audit row, allowed or denied.
  */
 export function loadCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, options: LoadCaseFileOptions = {}) {
-  // About twenty statements: on one connection, the row-level security scope is set once (db/query-cost.ts).
+  // About a dozen statements: on one connection, the row-level security scope is set once (db/query-cost.ts).
   return onOneConnection(db, (connection) => readCaseFile(connection, actor, caseId, options));
 }
 
@@ -310,25 +404,20 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
   const now = options.now ?? new Date().toISOString();
   const validId = isUuid(caseId);
   const row = validId ? await findVisibleCase(db, actor, caseId) : undefined;
-  await writeAudit(db, {
-    actorId: actor.id,
-    actorRole: actor.role,
-    action: "case.read",
-    objectType: "case",
-    objectId: validId ? caseId : null,
-    outcome: row ? "allowed" : "denied",
-  });
+  await auditCaseAccess(db, actor, "case.read", caseId, row ? "allowed" : "denied");
   if (!row) return undefined;
 
   const today = berlinDate(now);
-  const [sections, options_, authorities] = await Promise.all([
+  const snapshot = restoreCaseSnapshot(row.snapshot);
+  const allowedEvents = offeredCaseEvents(allowedCaseEvents(snapshot, now), actor, row.writable === true);
+  const [sections, options_, candidates, authorities] = await Promise.all([
     loadSections(db, row),
-    loadOptions(db, actor, row, today),
+    loadOptions(db, today),
+    options.withCandidates ? candidatesFor(db, actor, row, allowedEvents) : null,
     listResidenceAuthorities(db),
   ]);
   const residenceHistory = sections.residenceHistory;
   const currentDocument = residenceHistory.find((d) => d.current) ?? null;
-  const snapshot = restoreCaseSnapshot(row.snapshot);
   const context = snapshot.context;
   const nowMs = new Date(now).getTime();
   const openedMs = row.opened_at.getTime();
@@ -418,7 +507,7 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
       address: row.address,
     },
     /** The case events offered as forms now: the statechart's allowed events, minus what this actor may not do. */
-    allowedEvents: offeredCaseEvents(allowedCaseEvents(snapshot, now), actor, row.writable === true),
+    allowedEvents,
     assessments: sections.assessments.map((a) => ({ ...a, assessed_at: iso(a.assessed_at) as string })),
     goals: sections.goals.map((g) => ({ ...g, agreed_at: iso(g.agreed_at) as string, evaluated_at: iso(g.evaluated_at) })),
     referrals,
@@ -443,6 +532,8 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
     /** The history (Verlauf): every event of the case, newest first (db/case-history.ts). */
     history: sections.events,
     options: options_,
+    /** The deputy and transfer choices: null unless asked for (LoadCaseFileOptions.withCandidates). */
+    candidates,
   };
   return file.pseudonymised ? pseudonymiseCaseFile(file) : file;
 }

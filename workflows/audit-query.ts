@@ -8,6 +8,7 @@ import { isUuid } from "./uuid";
 export const AUDIT_ACTIONS = {
   "case.read": "Fallakte gelesen",
   "case.documents": "Dokumente zur Fallakte aufgerufen",
+  "case.candidates": "Auswahl für Vertretung oder Übergabe abgerufen",
   "case.list": "Fallliste gelesen",
   "case.create": "Fall angelegt",
   "case.event": "Fall geändert (Prozessschritt)",

@@ -119,6 +119,7 @@ export function SelectField({
   hint,
   placeholder = "Bitte wählen",
   required,
+  busy,
 }: {
   field: AnyField;
   label: ReactNode;
@@ -126,6 +127,8 @@ export function SelectField({
   hint?: ReactNode;
   placeholder?: string | null;
   required?: boolean;
+  /** The options are still loading (aria-busy). */
+  busy?: boolean;
 }) {
   const hintId = hint ? `${field.id}-hint` : undefined;
   const { key, ...props } = getSelectProps(field, { ariaAttributes: true });
@@ -140,7 +143,7 @@ export function SelectField({
           {hint}
         </span>
       ) : null}
-      <select key={key} {...props} required={required} aria-describedby={describedBy(field, hintId)}>
+      <select key={key} {...props} required={required} aria-busy={busy || undefined} aria-describedby={describedBy(field, hintId)}>
         {placeholder !== null ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -14,7 +14,7 @@ import { hasPermission } from "../../workflows/permissions";
 import { performCaseFileIntent } from "~/case-file.server";
 import { CaseEventForms } from "~/components/case-file/event-forms";
 import { CaseHeader, PhaseStepper, StatusBanners } from "~/components/case-file/header";
-import { useCaseFileActionData } from "~/components/case-file/intent-form";
+import { OPEN_FORM_PARAM, useCaseFileActionData } from "~/components/case-file/intent-form";
 import {
   AssessmentSection,
   ConsentsSection,
@@ -28,7 +28,7 @@ import {
   HISTORY_FILTER_PARAM,
   HistorySection,
 } from "~/components/case-file/sections";
-import { loadCaseFile } from "~/db.server";
+import { CANDIDATE_INTENTS, loadCaseCandidates, loadCaseFile } from "~/db.server";
 import { INTAKE_CREATED_FLASH, flashRedirect, readFlash } from "~/flash.server";
 import { notFound, requireUser } from "~/guards.server";
 import {
@@ -46,9 +46,17 @@ export const meta: MetaFunction<typeof loader> = ({ data: file }) => [
   { title: file ? `Fallakte ${file.client.aktenzeichen} – KIM Fallmanagement` : "Fallakte – KIM Fallmanagement" },
 ];
 
+/** Is this a form that names a colleague (deputy, transfer)? Its choices are loaded only for it. */
+function namesColleague(intentOrFormId: string | null): boolean {
+  return CANDIDATE_INTENTS.some((intent) => intentOrFormId === intent || intentOrFormId === formIdFor(intent));
+}
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const file = await loadCaseFile(context.db, user, params.caseId ?? "");
+  // The deputy and transfer choices only when the URL opens one of those forms (without JavaScript);
+  // the browser fetches them from /faelle/:caseId/kandidaten when the form is opened there.
+  const withCandidates = namesColleague(new URL(request.url).searchParams.get(OPEN_FORM_PARAM));
+  const file = await loadCaseFile(context.db, user, params.caseId ?? "", { withCandidates });
   if (!file) notFound();
   const flash = readFlash(context.config, request);
   const confirmation = flash.key === null ? null : flash.key === INTAKE_CREATED_FLASH ? CREATED_NOTICE : confirmationFor(flash.key);
@@ -70,9 +78,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw new Response("Unbekannter Schritt.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   const formId = formIdFor(intent, targetIdOf(formData));
+  // A refused deputy or transfer form shows again with its choices (the page's loader has none of them
+  // unless the URL asks for the form): without JavaScript, and without waiting for the browser's fetch.
+  const candidates = async () =>
+    namesColleague(intent) ? { candidates: (await loadCaseCandidates(context.db, user, caseId)) ?? null } : {};
   const submission = parseWithZod(formData, { schema: CASE_FILE_SCHEMAS[intent] });
   if (submission.status !== "success") {
-    return data<CaseFileActionData>({ formId, result: submission.reply() }, { status: 400 });
+    return data<CaseFileActionData>({ formId, result: submission.reply(), ...(await candidates()) }, { status: 400 });
   }
   const outcome = await performCaseFileIntent(context.db, user, caseId, submission.value as CaseFileValue);
   if (outcome.ok) {
@@ -87,6 +99,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       result: submission.reply({ formErrors: [outcome.message] }),
       stale: outcome.stale,
       ...(outcome.currentPhase ? { currentPhase: outcome.currentPhase } : {}),
+      ...(await candidates()),
     },
     { status: outcome.status },
   );

@@ -28,6 +28,7 @@ import {
   type TargetGroup,
 } from "../../workflows/vocabulary";
 import { UUID_PATTERN } from "../../workflows/uuid";
+import type { CaseCandidates } from "~/db.server";
 
 // ---------------------------------------------------------------------------
 // Field helpers (German messages)
@@ -348,4 +349,6 @@ export interface CaseFileActionData {
   /** On a 409 of a case event: the phase the case is in now. */
   currentPhase?: CasePhase;
   stale?: boolean;
+  /** A refused deputy or transfer form: its choices, so it shows again complete (null: the case is out of sight). */
+  candidates?: CaseCandidates | null;
 }

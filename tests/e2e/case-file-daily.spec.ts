@@ -324,10 +324,16 @@ async function deputyThroughCollapsedForm(page: Page, javaScript: boolean) {
   const casePath = await intake(page, { ...ADULT, lastName: unique("Vertretung") });
   const form = page.getByRole("form", { name: "Vertretung festlegen" });
   await expect(form).toHaveCount(0);
+  // the colleagues to choose from are not part of the page until the form is shown
+  expect(await page.content()).not.toContain("Jonas Becker");
   await page.locator("details.more-steps > summary").click();
+  const fetched = javaScript ? page.waitForResponse((r) => new URL(r.url()).pathname.startsWith(`${casePath}/kandidaten`)) : null;
   await page.locator("details.more-steps summary").filter({ hasText: /^Vertretung festlegen$/ }).click();
   if (javaScript) {
     await expect(form).toBeVisible();
+    // with JavaScript they are fetched when the form opens (/faelle/:caseId/kandidaten)
+    expect((await fetched)?.status()).toBe(200);
+    await expect(form.getByRole("combobox", { name: "Vertretung" })).not.toHaveAttribute("aria-busy");
     expect(new URL(page.url()).searchParams.get("schritt")).toBeNull();
     await expectNoA11yViolations(page, "client file with a collapsed form opened");
   } else {

@@ -3,9 +3,9 @@
 // with `?schritt=<form id>`, which renders that one form server-side, open. Also: the files of public/
 // are served only under their own paths, with the caching each kind needs.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type DemoActors, openActiveCase, seedActors } from "./case-file-helpers";
+import { type DemoActors, openActiveCase, rowVersionOf, seedActors } from "./case-file-helpers";
 import { type TestDatabase, createTestDatabase } from "./db";
-import { type TestServer, request, sessionCookie, startTestServer } from "./http";
+import { type TestServer, form, request, sessionCookie, startTestServer } from "./http";
 
 let tdb: TestDatabase;
 let server: TestServer;
@@ -80,6 +80,75 @@ describe("client file: collapsed forms", () => {
     const plain = formIds(await page(`/faelle/${caseId}`));
     expect(formIds(await page(`/faelle/${caseId}?schritt=cf-NOPE`))).toEqual(plain);
     expect(formIds(await page(`/faelle/${caseId}?schritt=%3Cscript%3E`))).toEqual(plain);
+  });
+});
+
+describe("client file: the deputy and transfer choices load with their form", () => {
+  /** The <select> of a form, from its opening tag to its end. */
+  function selectOf(html: string, name: string): string {
+    const start = html.indexOf(`name="${name}"`);
+    expect(start, `a select "${name}"`).toBeGreaterThan(0);
+    return html.slice(html.lastIndexOf("<select", start), html.indexOf("</select>", start));
+  }
+
+  test("the page without an open deputy or transfer form carries no colleague's name", async () => {
+    const html = await page(`/faelle/${caseId}`);
+    expect(html).toContain(`?schritt=cf-SET_DEPUTY`);
+    expect(html).not.toContain("Jonas Becker");
+    expect(html).not.toContain(actors.cm2.id);
+  });
+
+  test("without JavaScript, ?schritt=cf-SET_DEPUTY renders the form with its choices", async () => {
+    const html = await page(`/faelle/${caseId}?schritt=cf-SET_DEPUTY`);
+    expect(formIds(html)).toContain("cf-SET_DEPUTY");
+    const select = selectOf(html, "deputyId");
+    expect(select).toContain(`<option value="${actors.cm2.id}">Jonas Becker</option>`);
+    expect(select).toContain(`<option value="keine">Keine Vertretung</option>`);
+    expect(select).not.toContain(actors.cm.id);
+    expect(select).not.toContain("aria-busy");
+  });
+
+  test("a refused deputy form (stale 409, invalid 400) shows again with its choices and what was chosen", async () => {
+    const stale = (await rowVersionOf(tdb.db, caseId)) - 1;
+    const refused = await request(server, "POST", `/faelle/${caseId}`, {
+      cookie,
+      body: form({ intent: "SET_DEPUTY", rowVersion: stale, deputyId: actors.cm2.id }),
+    });
+    expect(refused.status).toBe(409);
+    expect(formIds(refused.text)).toContain("cf-SET_DEPUTY");
+    expect(selectOf(refused.text, "deputyId")).toMatch(new RegExp(`<option value="${actors.cm2.id}" selected="">Jonas Becker</option>`));
+
+    const invalid = await request(server, "POST", `/faelle/${caseId}`, {
+      cookie,
+      body: form({ intent: "SET_DEPUTY", rowVersion: await rowVersionOf(tdb.db, caseId), deputyId: "niemand" }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(selectOf(invalid.text, "deputyId")).toContain(`<option value="${actors.cm2.id}">Jonas Becker</option>`);
+    expect(await rowVersionOf(tdb.db, caseId)).toBe(stale + 1);
+  });
+
+  test("/faelle/:caseId/kandidaten: the choices as JSON (also as the browser's fetcher asks), 404 for a case out of sight", async () => {
+    const own = await request(server, "GET", `/faelle/${caseId}/kandidaten`, { cookie });
+    expect(own.status).toBe(200);
+    expect(own.headers["content-type"]).toContain("application/json");
+    expect(own.headers["cache-control"]).toBe("no-store");
+    const body = JSON.parse(own.text) as { deputyCandidates: { id: string; name: string }[]; transferTargets: unknown[] };
+    expect(body.deputyCandidates).toContainEqual({ id: actors.cm2.id, name: "Jonas Becker", otherOrganisation: null });
+    expect(body.transferTargets).toEqual([]);
+
+    const fetcher = await request(server, "GET", `/faelle/${caseId}/kandidaten.data?_routes=${encodeURIComponent("routes/faelle.$caseId.kandidaten")}`, { cookie });
+    expect(fetcher.status).toBe(200);
+    expect(fetcher.text).toContain("Jonas Becker");
+
+    // casemanager2 is a colleague, but neither case manager nor deputy of this case
+    const colleague = await sessionCookie(server, actors.cm2.id);
+    for (const path of [`/faelle/${caseId}/kandidaten`, "/faelle/00000000-0000-4000-8000-000000000000/kandidaten"]) {
+      const missing = await request(server, "GET", path, { cookie: colleague });
+      expect(missing.status).toBe(404);
+      expect(missing.text).toBe("Nicht gefunden");
+      expect(missing.headers["cache-control"]).toBe("no-store");
+    }
+    expect((await request(server, "GET", `/faelle/${caseId}/kandidaten`)).status).toBe(302);
   });
 });
 

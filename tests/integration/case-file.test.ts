@@ -1,7 +1,7 @@
 // The client file's data layer on a real database: what loadCaseFile returns to whom (scoping, audit,
 // offered steps), and the writes beside the case service (personal data, consents, follow-ups).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCaseFile } from "../../db/case-file";
+import { loadCaseCandidates, loadCaseFile } from "../../db/case-file";
 import { CLIENT_STALE_MESSAGE, type ClientChanges, updateClient } from "../../db/clients";
 import { addConsent, revokeConsent } from "../../db/consents";
 import { addFollowUp } from "../../db/follow-ups";
@@ -93,14 +93,15 @@ describe("loadCaseFile: the steps offered", () => {
     const asCm = await loadCaseFile(t.db, a.cm, caseId);
     expect(asCm?.allowedEvents).toEqual(machine.filter((e) => e !== "TRANSFER"));
     expect(asCm?.allowedEvents).toEqual(["RECORD_CONTACT", "REJECT_NOT_ELIGIBLE", "SET_DEPUTY", "PAUSE"]);
-    expect(asCm?.options.transferTargets).toEqual([]);
+    expect((await loadCaseCandidates(t.db, a.cm, caseId))?.transferTargets).toEqual([]);
 
     const asCoordinator = await loadCaseFile(t.db, a.coordinator, caseId);
     expect(asCoordinator?.allowedEvents).toEqual(machine);
-    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).not.toContain(a.cm.id);
+    const targets = (await loadCaseCandidates(t.db, a.coordinator, caseId))?.transferTargets.map((u) => u.id) ?? [];
+    expect(targets).not.toContain(a.cm.id);
     // transfers stay inside the case's organisation (another organisation: a step with its own basis)
-    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).toContain(a.cm2.id);
-    expect(asCoordinator?.options.transferTargets.map((u) => u.id)).not.toContain(a.otherOrgCm.id);
+    expect(targets).toContain(a.cm2.id);
+    expect(targets).not.toContain(a.otherOrgCm.id);
   });
 
   it("never offers FLAG_RECLASSIFICATION (the daily job raises it) although the machine allows it", async () => {
@@ -125,8 +126,7 @@ describe("loadCaseFile: the steps offered", () => {
 
   it("offers only colleagues of the case manager's organisation as deputy, never the case manager", async () => {
     const { caseId } = await openTestCase(t.db, a.cm);
-    const file = await loadCaseFile(t.db, a.cm, caseId);
-    const ids = file?.options.deputyCandidates.map((u) => u.id) ?? [];
+    const ids = (await loadCaseCandidates(t.db, a.cm, caseId))?.deputyCandidates.map((u) => u.id) ?? [];
     expect(ids).toContain(a.cm2.id);
     expect(ids).not.toContain(a.cm.id);
     expect(ids).not.toContain(a.otherOrgCm.id);
@@ -211,6 +211,61 @@ describe("loadCaseFile: the steps offered", () => {
       ["CASE_OPENED", null, "intake"],
     ]);
     expect(file?.contacts).toEqual([expect.objectContaining({ contact_type: "aufsuchend", minutes: 40 })]);
+  });
+});
+
+describe("loadCaseCandidates: the deputy and transfer choices, loaded only when their form is shown", () => {
+  it("the client file carries no colleague lists unless asked for", async () => {
+    const { caseId } = await openTestCase(t.db, a.cm);
+    const file = await loadCaseFile(t.db, a.cm, caseId);
+    expect(file?.allowedEvents).toContain("SET_DEPUTY");
+    expect(file?.candidates).toBeNull();
+    expect(Object.keys(file?.options ?? {}).sort()).toEqual(["municipalities", "partners", "targetGroups"]);
+    // the colleague's name appears nowhere in what the page gets
+    expect(JSON.stringify(file)).not.toContain("Jonas Becker");
+
+    const opened = await loadCaseFile(t.db, a.cm, caseId, { withCandidates: true });
+    expect(opened?.candidates?.deputyCandidates).toContainEqual({ id: a.cm2.id, name: "Jonas Becker", otherOrganisation: null });
+    expect(opened?.candidates).toEqual(await loadCaseCandidates(t.db, a.cm, caseId));
+  });
+
+  it("answers undefined for a case out of sight, audited as denied; an allowed call writes no case.read row", async () => {
+    const { caseId } = await openTestCase(t.db, a.cm);
+    for (const outsider of [a.cm2, a.otherOrgCm, a.steering, a.admin]) {
+      expect(await loadCaseCandidates(t.db, outsider, caseId)).toBeUndefined();
+      expect(await auditRows(t.db, { action: "case.candidates", actorId: outsider.id, objectId: caseId })).toEqual([
+        expect.objectContaining({ outcome: "denied" }),
+      ]);
+    }
+    expect(await loadCaseCandidates(t.db, a.cm2, "kein-uuid")).toBeUndefined();
+    expect(await loadCaseCandidates(t.db, a.cm2, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
+
+    expect(await loadCaseCandidates(t.db, a.cm, caseId)).toBeDefined();
+    expect(await auditRows(t.db, { action: "case.read", actorId: a.cm.id, objectId: caseId })).toEqual([]);
+    expect(await auditRows(t.db, { action: "case.candidates", actorId: a.cm.id, objectId: caseId })).toEqual([]);
+  });
+
+  it("offers the coordination other organisations' case managers for a transfer, never as deputy", async () => {
+    const { caseId } = await openTestCase(t.db, a.cm);
+    const asCoordinator = await loadCaseCandidates(t.db, a.coordinator, caseId);
+    expect(asCoordinator?.otherOrganisationTargets.map((u) => u.id)).toContain(a.otherOrgCm.id);
+    expect(asCoordinator?.otherOrganisationTargets.every((u) => u.otherOrganisation !== null)).toBe(true);
+    expect(asCoordinator?.deputyCandidates.map((u) => u.id)).not.toContain(a.otherOrgCm.id);
+    expect(asCoordinator?.deputyCandidates.map((u) => u.id)).toContain(a.cm2.id);
+    // a case manager transfers nothing, so neither list of targets
+    const asCm = await loadCaseCandidates(t.db, a.cm, caseId);
+    expect(asCm?.otherOrganisationTargets).toEqual([]);
+  });
+
+  it("stays empty where the step is not offered: a closed case", async () => {
+    const { caseId } = await openTestCase(t.db, a.cm);
+    await runCommands(t.db, a.cm, caseId, [{ type: "REJECT_NOT_ELIGIBLE", reason: "Wohnort außerhalb des Kreises" }]);
+    const file = await loadCaseFile(t.db, a.coordinator, caseId);
+    expect(file?.allowedEvents).not.toContain("SET_DEPUTY");
+    expect(file?.allowedEvents).not.toContain("TRANSFER");
+    const empty = { deputyCandidates: [], transferTargets: [], otherOrganisationTargets: [] };
+    expect(await loadCaseCandidates(t.db, a.coordinator, caseId)).toEqual(empty);
+    expect(await loadCaseCandidates(t.db, a.cm, caseId)).toEqual(empty);
   });
 });
 

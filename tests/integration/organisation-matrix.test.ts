@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loader as caseLoader } from "../../app/routes/faelle.$caseId";
 import { loader as exportLoader } from "../../app/routes/faelle.$caseId.auskunft";
+import { loader as candidatesLoader } from "../../app/routes/faelle.$caseId.kandidaten";
 import { loader as documentsLoader } from "../../app/routes/faelle.$caseId_.dokumente";
 import { HISTORY_FILTER_PARAM } from "../../app/components/case-file/sections";
 import { CASE_FILE_SCHEMAS, type CaseFileIntent } from "../../app/schemas/case-file";
@@ -71,9 +72,12 @@ function mayPost(intent: CaseFileIntent, access: Access): boolean {
 interface CaseRoute {
   /** The personal view needs a full read (Art. 15 export, printed documents); the client file also shows a pseudonymised one. */
   needs: "full" | "any";
+  /** False for a route that answers nothing of the case itself (the colleagues a form offers). */
+  showsCase?: false;
   get(who: Who, caseId: string): Promise<RouteResult>;
 }
-const get = (who: Who, caseId: string, path: string, loader: typeof caseLoader | typeof exportLoader | typeof documentsLoader) =>
+type CaseLoader = typeof caseLoader | typeof exportLoader | typeof documentsLoader | typeof candidatesLoader;
+const get = (who: Who, caseId: string, path: string, loader: CaseLoader) =>
   call(who, () => loader({ request: new Request(`http://localhost/faelle/${caseId}${path}`), context: contextFor(who), params: { caseId } }));
 const ROUTES: Record<string, CaseRoute[]> = {
   "faelle.$caseId.tsx": [
@@ -81,6 +85,7 @@ const ROUTES: Record<string, CaseRoute[]> = {
     { needs: "any", get: (who, id) => get(who, id, `?${HISTORY_FILTER_PARAM}=kontakte`, caseLoader) },
   ],
   "faelle.$caseId.auskunft.tsx": [{ needs: "full", get: (who, id) => get(who, id, "/auskunft", exportLoader) }],
+  "faelle.$caseId.kandidaten.tsx": [{ needs: "any", showsCase: false, get: (who, id) => get(who, id, "/kandidaten", candidatesLoader) }],
   "faelle.$caseId_.dokumente.tsx": [
     { needs: "full", get: (who, id) => get(who, id, "/dokumente", documentsLoader) },
     { needs: "full", get: (who, id) => get(who, id, "/dokumente?art=auskunft", documentsLoader) },
@@ -298,6 +303,11 @@ describe.each(Object.keys(ROUTES))("GET %s", (route) => {
     expect(got.status).toBe(200);
     const text = typeof got.body === "string" ? got.body : JSON.stringify(got.body);
     const [firstName = "", lastName = "", aktenzeichen = ""] = await secretsOf(caseId);
+    if (r.showsCase === false) {
+      for (const secret of [firstName, lastName, aktenzeichen]) expect(text).not.toContain(secret);
+      expect(text).toContain("deputyCandidates");
+      return;
+    }
     expect(text).toContain(aktenzeichen);
     if (access.read === "pseudonymised") {
       expect(text).not.toContain(firstName);

@@ -8,6 +8,8 @@ import { CASE_MANAGER_REFUSALS, type Actor } from "../../db/access";
 import { CROSS_ORGANISATION_MESSAGES, applyCaseEvent, openCase } from "../../db/case-service";
 import type { Database } from "../../db/schema";
 import { action as agreementAction } from "../../app/routes/admin.organisationen";
+import type { CaseCandidates } from "../../db/case-file";
+import { loader as candidatesLoader } from "../../app/routes/faelle.$caseId.kandidaten";
 import { loader as listLoader } from "../../app/routes/faelle._index";
 import { loader as teamLoader } from "../../app/routes/team";
 import { action as queueAction, loader as queueLoader } from "../../app/routes/warteschlange";
@@ -17,6 +19,14 @@ import { CLIENT_B, type Who, organisationWorld } from "./organisation-world";
 const world = organisationWorld();
 const { users, cases, actor, contextFor, call, openFile, postCase, caseRow } = world;
 let db: Kysely<Database>;
+
+/** The deputy and transfer choices as the browser fetches them when the form is opened (/faelle/:caseId/kandidaten). */
+async function candidatesFor(who: Who, caseId: string): Promise<{ status: number; candidates: CaseCandidates | null }> {
+  const got = await call(who, () =>
+    candidatesLoader({ request: new Request(`http://localhost/faelle/${caseId}/kandidaten`), context: contextFor(who), params: { caseId } }),
+  );
+  return { status: got.status, candidates: got.status === 200 ? (JSON.parse(String(got.body)) as CaseCandidates) : null };
+}
 
 async function organisationId(name: string): Promise<number> {
   return (await db.selectFrom("organisations").select("id").where("name", "like", `${name}%`).executeTakeFirstOrThrow()).id;
@@ -261,11 +271,19 @@ describe("transfer to another organisation (Fallübergabe an einen anderen Träg
 describe("transfer to another organisation through the client file", () => {
   test("the coordination is offered other organisations' case managers and must give a complete basis; a Teamleitung is not", async () => {
     const { caseId } = await openTestCase(db, actor("cmA"));
-    const asLead = (await openFile("leadA", caseId)).body as { options: { otherOrganisationTargets: unknown[]; transferTargets: { id: string }[] } };
-    expect(asLead.options.otherOrganisationTargets).toEqual([]);
-    expect(asLead.options.transferTargets.map((u) => u.id)).not.toContain(users.cmB.id);
-    const asCoordinator = (await openFile("coordinator", caseId)).body as { options: { otherOrganisationTargets: { id: string }[] } };
-    expect(asCoordinator.options.otherOrganisationTargets.map((u) => u.id)).toContain(users.cmB.id);
+    const asLead = await candidatesFor("leadA", caseId);
+    expect(asLead.status).toBe(200);
+    expect(asLead.candidates?.otherOrganisationTargets).toEqual([]);
+    expect(asLead.candidates?.transferTargets.map((u) => u.id)).toContain(users.cmA2.id);
+    expect(asLead.candidates?.transferTargets.map((u) => u.id)).not.toContain(users.cmB.id);
+    expect(asLead.candidates?.deputyCandidates.map((u) => u.id)).not.toContain(users.cmB.id);
+    const asCoordinator = await candidatesFor("coordinator", caseId);
+    expect(asCoordinator.candidates?.otherOrganisationTargets.map((u) => u.id)).toContain(users.cmB.id);
+    // the client file itself carries none of these lists (they load when the form opens)
+    expect(JSON.stringify((await openFile("coordinator", caseId)).body)).not.toContain(users.cmB.id);
+    // another organisation's Teamleitung and case manager: 404, as for a case that does not exist
+    expect((await candidatesFor("leadB", caseId)).status).toBe(404);
+    expect((await candidatesFor("cmB", caseId)).status).toBe(404);
 
     const base = { intent: "TRANSFER", toCaseManagerId: users.cmB.id };
     const none = await postCase("coordinator", caseId, base);

@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loader as caseLoader } from "../../app/routes/faelle.$caseId";
 import { loader as subjectAccessLoader } from "../../app/routes/faelle.$caseId.auskunft";
+import { loader as candidatesLoader } from "../../app/routes/faelle.$caseId.kandidaten";
 import { loader as documentsLoader } from "../../app/routes/faelle.$caseId_.dokumente";
 import { loader as caseloadLoader } from "../../app/routes/faelle._index";
 import { loader as todayLoader } from "../../app/routes/heute";
@@ -131,6 +132,14 @@ describe("pages about one case or one person read no growing table whole, under 
     expect(await scansOfPage("cmA", caseLoader, `/faelle/${caseId}?verlauf=vermittlung`, { caseId })).toEqual([]);
     expect(await scansOfPage("cmA", documentsLoader, `/faelle/${caseId}/dokumente`, { caseId })).toEqual([]);
     expect(await scansOfPage("cmA", subjectAccessLoader, `/faelle/${caseId}/auskunft`, { caseId })).toEqual([]);
+  });
+
+  test("the deputy and transfer choices: the client file with the transfer form open, and /kandidaten", async () => {
+    const caseId = world.cases.A;
+    for (const who of ["leadA", "coordinator"] as const) {
+      expect(await scansOfPage(who, caseLoader, `/faelle/${caseId}?schritt=cf-TRANSFER`, { caseId })).toEqual([]);
+    }
+    expect(await scansOfPage("cmA", candidatesLoader, `/faelle/${caseId}/kandidaten`, { caseId })).toEqual([]);
   });
 
   test("Heute and Meine Fälle of a case manager", async () => {

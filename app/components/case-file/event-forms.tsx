@@ -1,7 +1,7 @@
 // The lifecycle steps of a case as forms: exactly the events the statechart allows now (the loader's
 // `allowedEvents`), each posting `intent=<EVENT_TYPE>` and the case's current `rowVersion`.
-import { useSearchParams } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useFetcher, useSearchParams } from "@remix-run/react";
+import { type ReactNode, useEffect } from "react";
 import { CASE_EVENT_LABELS, RESTING_CLOSURE_REASONS } from "../../../workflows/case-machine";
 import type { NextSteps } from "../../../workflows/next-steps";
 import {
@@ -15,9 +15,9 @@ import {
   TARGET_GROUPS,
 } from "../../../workflows/vocabulary";
 import { CheckboxField, SelectField, TextField, TextareaField, optionsOf } from "~/components/forms";
-import type { CaseFile } from "~/db.server";
+import type { CaseCandidates, CaseFile } from "~/db.server";
 import { CASE_EVENT_SCHEMAS, type CaseEventIntent, formIdFor } from "~/schemas/case-file";
-import { Disclosure, IntentForm, OPEN_FORM_PARAM } from "./intent-form";
+import { Disclosure, IntentForm, OPEN_FORM_PARAM, useLastResultFor } from "./intent-form";
 
 /** Steps without input: one button each. */
 const BUTTON_ONLY = new Set<CaseEventIntent>([
@@ -162,61 +162,9 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
       );
     }
     case "TRANSFER":
-      return (
-        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.TRANSFER} hidden={{ rowVersion: file.case.rowVersion }}
-          label={CASE_EVENT_LABELS.TRANSFER} submitLabel="Fall übergeben">
-          {(f) => (
-            <>
-              <SelectField
-                field={f.toCaseManagerId}
-                label="Neue fallführende Casemanager*in"
-                options={[...file.options.transferTargets, ...file.options.otherOrganisationTargets].map((u) => ({
-                  value: u.id,
-                  label: u.otherOrganisation ? `${u.name} – ${u.otherOrganisation} (anderer Träger)` : u.name,
-                }))}
-                required
-              />
-              <TextareaField field={f.note} label="Notiz zur Übergabe" />
-              {file.options.otherOrganisationTargets.length > 0 ? (
-                <fieldset>
-                  <legend>Nur bei Übergabe an einen anderen Träger</legend>
-                  <SelectField
-                    field={f.basis}
-                    label="Grundlage der Übergabe"
-                    placeholder="Keine (Übergabe im selben Träger)"
-                    options={[
-                      { value: "einwilligung", label: "Einwilligung der Klient*in für diesen Träger" },
-                      { value: "rechtsgrundlage", label: "Dokumentierte Rechtsgrundlage (Koordination)" },
-                    ]}
-                  />
-                  <TextField field={f.consentGivenOn} label="Einwilligung erteilt am" type="date" />
-                  <SelectField field={f.consentGivenBy} label="Einwilligung erteilt von" options={optionsOf(CONSENT_GIVERS)} />
-                  <TextareaField field={f.legalBasis} label="Rechtsgrundlage" />
-                </fieldset>
-              ) : null}
-            </>
-          )}
-        </IntentForm>
-      );
+      return <TransferForm file={file} />;
     case "SET_DEPUTY":
-      return (
-        <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.SET_DEPUTY} hidden={{ rowVersion: file.case.rowVersion }}
-          label={CASE_EVENT_LABELS.SET_DEPUTY} submitLabel="Vertretung speichern"
-          defaultValue={{ deputyId: file.case.deputy?.id ?? "" }}>
-          {(f) => (
-            <SelectField
-              field={f.deputyId}
-              label="Vertretung"
-              hint="Casemanager*innen derselben Organisation"
-              options={[
-                { value: "keine", label: "Keine Vertretung" },
-                ...file.options.deputyCandidates.map((u) => ({ value: u.id, label: u.name })),
-              ]}
-              required
-            />
-          )}
-        </IntentForm>
-      );
+      return <DeputyForm file={file} />;
     case "PAUSE":
       return (
         <IntentForm intent={intent} schema={CASE_EVENT_SCHEMAS.PAUSE} hidden={{ rowVersion: file.case.rowVersion }}
@@ -248,6 +196,98 @@ function fieldsFor(intent: CaseEventIntent, file: CaseFile) {
     default:
       return null;
   }
+}
+
+const LOADING_COLLEAGUES = "Kolleg*innen werden geladen …";
+
+/**
+ * The deputy and transfer choices for the form of `intent`: from the loader (the URL opened the form),
+ * from the action's answer (a refused submit), or else fetched once the form is rendered in the browser
+ * (/faelle/:caseId/kandidaten). Null while loading.
+ */
+function useCaseCandidates(file: CaseFile, intent: "SET_DEPUTY" | "TRANSFER"): CaseCandidates | null {
+  const answer = useLastResultFor(formIdFor(intent));
+  const known = file.candidates ?? answer?.candidates ?? null;
+  const fetcher = useFetcher<CaseCandidates>();
+  const { load, state, data } = fetcher;
+  const caseId = file.case.id;
+  useEffect(() => {
+    if (known === null && state === "idle" && data === undefined) load(`/faelle/${caseId}/kandidaten`);
+  }, [known, state, data, load, caseId]);
+  return known ?? data ?? null;
+}
+
+function TransferForm({ file }: { file: CaseFile }) {
+  const candidates = useCaseCandidates(file, "TRANSFER");
+  const targets = candidates ? [...candidates.transferTargets, ...candidates.otherOrganisationTargets] : [];
+  return (
+    <IntentForm intent="TRANSFER" schema={CASE_EVENT_SCHEMAS.TRANSFER} hidden={{ rowVersion: file.case.rowVersion }}
+      label={CASE_EVENT_LABELS.TRANSFER} submitLabel="Fall übergeben">
+      {(f) => (
+        <>
+          <SelectField
+            // mounted again once the choices are there, so the select starts with the submitted value
+            key={candidates ? "loaded" : "loading"}
+            field={f.toCaseManagerId}
+            label="Neue fallführende Casemanager*in"
+            options={targets.map((u) => ({
+              value: u.id,
+              label: u.otherOrganisation ? `${u.name} – ${u.otherOrganisation} (anderer Träger)` : u.name,
+            }))}
+            placeholder={candidates ? undefined : LOADING_COLLEAGUES}
+            busy={!candidates}
+            required
+          />
+          <TextareaField field={f.note} label="Notiz zur Übergabe" />
+          {candidates && candidates.otherOrganisationTargets.length > 0 ? (
+            <fieldset>
+              <legend>Nur bei Übergabe an einen anderen Träger</legend>
+              <SelectField
+                field={f.basis}
+                label="Grundlage der Übergabe"
+                placeholder="Keine (Übergabe im selben Träger)"
+                options={[
+                  { value: "einwilligung", label: "Einwilligung der Klient*in für diesen Träger" },
+                  { value: "rechtsgrundlage", label: "Dokumentierte Rechtsgrundlage (Koordination)" },
+                ]}
+              />
+              <TextField field={f.consentGivenOn} label="Einwilligung erteilt am" type="date" />
+              <SelectField field={f.consentGivenBy} label="Einwilligung erteilt von" options={optionsOf(CONSENT_GIVERS)} />
+              <TextareaField field={f.legalBasis} label="Rechtsgrundlage" />
+            </fieldset>
+          ) : null}
+        </>
+      )}
+    </IntentForm>
+  );
+}
+
+function DeputyForm({ file }: { file: CaseFile }) {
+  const candidates = useCaseCandidates(file, "SET_DEPUTY");
+  return (
+    <IntentForm intent="SET_DEPUTY" schema={CASE_EVENT_SCHEMAS.SET_DEPUTY} hidden={{ rowVersion: file.case.rowVersion }}
+      label={CASE_EVENT_LABELS.SET_DEPUTY} submitLabel="Vertretung speichern"
+      defaultValue={{ deputyId: file.case.deputy?.id ?? "" }}>
+      {(f) => (
+        <SelectField
+          // mounted again once the choices are there, so the select starts with the current deputy
+          key={candidates ? "loaded" : "loading"}
+          field={f.deputyId}
+          label="Vertretung"
+          hint={candidates ? "Casemanager*innen derselben Organisation" : LOADING_COLLEAGUES}
+          // while loading, nothing to choose (not even "Keine Vertretung"): a submit then asks for a choice
+          options={
+            candidates
+              ? [{ value: "keine", label: "Keine Vertretung" }, ...candidates.deputyCandidates.map((u) => ({ value: u.id, label: u.name }))]
+              : []
+          }
+          placeholder={candidates ? undefined : LOADING_COLLEAGUES}
+          busy={!candidates}
+          required
+        />
+      )}
+    </IntentForm>
+  );
 }
 
 /** One step as a form: a plain button for steps without input, a disclosure with fields for the others. */
