@@ -19,7 +19,9 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-cluster.setupPrimary({ exec: path.join(root, "server.ts"), execArgv: ["--import", "tsx"] });
+// --max-semi-space-size=64 (MB) as in `npm start`: a page allocates a lot of short-lived objects, and a
+// larger young generation collects them less often (bench:load: about 8 % less server CPU per page).
+cluster.setupPrimary({ exec: path.join(root, "server.ts"), execArgv: ["--import", "tsx", "--max-semi-space-size=64"] });
 
 const workers = new Map<Worker, number>();
 let stopping = false;

@@ -43,7 +43,9 @@ export async function startAppProcess(options: {
   const port = options.port ?? (await freePort());
   const workers = options.workers ?? 1;
   const script = workers > 1 ? "server-cluster.ts" : "server.ts";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), script], {
+  // The young generation as `npm start` sets it (package.json), so measurements see the app as it runs.
+  const nodeArgs = ["--import", "tsx", "--max-semi-space-size=64", ...(options.nodeArgs ?? [])];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: {
       ...process.env,
