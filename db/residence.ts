@@ -86,6 +86,7 @@ export function toResidenceDocuments(rows: readonly ResidenceHistoryRow[]): Resi
   }));
 }
 
+/** The Ausländerbehörden a document can name as issuer (active partners of that kind). */
 export function listResidenceAuthorities(db: Kysely<Database>) {
   return db
     .selectFrom("partners")
