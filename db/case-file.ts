@@ -19,11 +19,11 @@ import {
 import { type CasePhase, TARGET_GROUPS } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
-import { listMunicipalityOptions } from "./partners";
+import { municipalityOptionsQuery } from "./partners";
 import { loadCaseHistory } from "./case-history";
-import { berlinDate, definitionOn, loadTargetGroupDefinitions } from "./case-service";
+import { berlinDate, definitionOn, targetGroupDefinitionsQuery, toTargetGroupDefinitions } from "./case-service";
 import { keepPlan, onOneConnection } from "./query-cost";
-import { listResidenceAuthorities, residenceHistoryQuery, toResidenceDocuments } from "./residence";
+import { residenceAuthoritiesQuery, residenceHistoryQuery, toResidenceDocuments } from "./residence";
 import { caseDeadlines } from "../workflows/residence-deadlines";
 import type { Database } from "./schema";
 import { isUuid } from "../workflows/uuid";
@@ -116,8 +116,9 @@ function findVisibleCase(db: Kysely<Database>, actor: Actor, caseId: string) {
 type VisibleCase = NonNullable<Awaited<ReturnType<typeof findVisibleCase>>>;
 
 /**
- * The sections of the client file and the client's residence history in ONE statement (one JSON array per
- * section): each statement costs the server and PostgreSQL more than these small reads themselves.
+ * The sections of the client file, the client's residence history and the reference lists its forms offer
+ * (partners, municipalities, target-group definitions, Ausländerbehörden) in ONE statement, one JSON array
+ * each: each statement costs the server and PostgreSQL more than these small reads themselves.
  * Timestamps arrive as JSON text, not Date: every one of them goes through iso() (or new Date) below.
  */
 async function loadSections(db: Kysely<Database>, row: VisibleCase) {
@@ -247,6 +248,11 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
             .orderBy("created_at"),
         ).as("identitySteps"),
         jsonArrayFrom(residenceHistoryQuery(db, row.client_id)).as("residence"),
+        jsonArrayFrom(db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name")).as("partners"),
+        jsonArrayFrom(municipalityOptionsQuery(db)).as("municipalities"),
+        // All groups' definitions; the version valid today is chosen as for a new classification (loadOptions).
+        jsonArrayFrom(targetGroupDefinitionsQuery(db)).as("definitions"),
+        jsonArrayFrom(residenceAuthoritiesQuery(db)).as("authorities"),
       ])
       .modifyEnd(keepPlan)
       .executeTakeFirstOrThrow(),
@@ -255,16 +261,12 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
   return { ...lists, residenceHistory: toResidenceDocuments(lists.residence), events };
 }
 
-async function loadOptions(db: Kysely<Database>, today: string) {
-  const [partners, municipalities, definitions] = await Promise.all([
-    db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").modifyEnd(keepPlan).execute(),
-    listMunicipalityOptions(db),
-    // All groups' definitions in one query; the version valid today is chosen as for a new classification.
-    loadTargetGroupDefinitions(db),
-  ]);
+/** What the forms offer to choose from, out of the lists loadSections read. */
+function loadOptions(lists: Awaited<ReturnType<typeof loadSections>>, today: string) {
+  const definitions = toTargetGroupDefinitions(lists.definitions);
   return {
-    partners,
-    municipalities,
+    partners: lists.partners,
+    municipalities: lists.municipalities,
     targetGroups: TARGET_GROUPS.values.flatMap((code) => {
       const valid = definitionOn(definitions, code, today);
       return valid ? [{ code, version: valid.definition.version }] : [];
@@ -396,7 +398,7 @@ export interface LoadCaseFileOptions {
  * it (also for steering and admin). Every call writes one "case.read" audit row, allowed or denied.
  */
 export function loadCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, options: LoadCaseFileOptions = {}) {
-  // About a dozen statements: on one connection, the row-level security scope is set once (db/query-cost.ts).
+  // Five to eight statements: on one connection, the row-level security scope is set once (db/query-cost.ts).
   return onOneConnection(db, (connection) => readCaseFile(connection, actor, caseId, options));
 }
 
@@ -410,12 +412,12 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
   const today = berlinDate(now);
   const snapshot = restoreCaseSnapshot(row.snapshot);
   const allowedEvents = offeredCaseEvents(allowedCaseEvents(snapshot, now), actor, row.writable === true);
-  const [sections, options_, candidates, authorities] = await Promise.all([
+  const [sections, candidates] = await Promise.all([
     loadSections(db, row),
-    loadOptions(db, today),
     options.withCandidates ? candidatesFor(db, actor, row, allowedEvents) : null,
-    listResidenceAuthorities(db),
   ]);
+  const options_ = loadOptions(sections, today);
+  const authorities = sections.authorities;
   const residenceHistory = sections.residenceHistory;
   const currentDocument = residenceHistory.find((d) => d.current) ?? null;
   const context = snapshot.context;

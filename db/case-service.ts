@@ -153,12 +153,21 @@ export async function loadTargetGroupDefinitions(
   db: Kysely<Database> | Transaction<Database>,
   code?: TargetGroup,
 ): Promise<TargetGroupDefinitionRow[]> {
-  const rows = await db
+  return toTargetGroupDefinitions(await targetGroupDefinitionsQuery(db, code).modifyEnd(keepPlan).execute());
+}
+
+/** The query of loadTargetGroupDefinitions, for a page that reads it inside a larger statement (jsonArrayFrom). */
+export function targetGroupDefinitionsQuery(db: Kysely<Database> | Transaction<Database>, code?: TargetGroup) {
+  return db
     .selectFrom("target_group_definitions")
     .select(["id", "code", "version", "rules", "valid_from"])
-    .$if(code !== undefined, (q) => q.where("code", "=", code as TargetGroup))
-    .modifyEnd(keepPlan)
-    .execute();
+    .$if(code !== undefined, (q) => q.where("code", "=", code as TargetGroup));
+}
+
+/** The rows of targetGroupDefinitionsQuery (read directly or as JSON) as the definitions they hold. */
+export function toTargetGroupDefinitions(
+  rows: readonly { id: number; code: TargetGroup; version: number; rules: unknown; valid_from: string }[],
+): TargetGroupDefinitionRow[] {
   return rows.map((d) => ({
     id: d.id,
     validFrom: String(d.valid_from).slice(0, 10),

@@ -54,7 +54,12 @@ export function findPartner(db: Kysely<Database>, id: number) {
 }
 
 export function listMunicipalityOptions(db: Kysely<Database>) {
-  return db.selectFrom("municipalities").select(["id", "name"]).orderBy("name").modifyEnd(keepPlan).execute();
+  return municipalityOptionsQuery(db).modifyEnd(keepPlan).execute();
+}
+
+/** The query of listMunicipalityOptions, for a page that reads it inside a larger statement (jsonArrayFrom). */
+export function municipalityOptionsQuery(db: Kysely<Database>) {
+  return db.selectFrom("municipalities").select(["id", "name"]).orderBy("name");
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -88,14 +88,17 @@ export function toResidenceDocuments(rows: readonly ResidenceHistoryRow[]): Resi
 
 /** The Ausländerbehörden a document can name as issuer (active partners of that kind). */
 export function listResidenceAuthorities(db: Kysely<Database>) {
+  return residenceAuthoritiesQuery(db).modifyEnd(keepPlan).execute();
+}
+
+/** The query of listResidenceAuthorities, for a page that reads it inside a larger statement (jsonArrayFrom). */
+export function residenceAuthoritiesQuery(db: Kysely<Database>) {
   return db
     .selectFrom("partners")
     .select(["id", "name"])
     .where("kind", "=", "auslaenderbehoerde")
     .where("active", "=", true)
-    .orderBy("name")
-    .modifyEnd(keepPlan)
-    .execute();
+    .orderBy("name");
 }
 
 export interface RecordResidenceInput {

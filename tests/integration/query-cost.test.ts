@@ -102,28 +102,35 @@ describe.runIf(onPostgres)("plans kept per connection (PostgreSQL)", () => {
     expect(generic.some((s) => s.includes('from "cases" inner join "clients"'))).toBe(true);
   });
 
-  test("the client file reads its seven sections and the residence history in one statement", async () => {
-    // Each statement costs the server and PostgreSQL more than these small reads: one JSON array per section.
-    const tables = ["assessments", "goals", "referrals", "contacts", "follow_ups", "consents", "identity_steps", "residence_documents"];
+  test("the client file reads its sections, the residence history and its forms' reference lists in one statement", async () => {
+    // Each statement costs the server and PostgreSQL more than these small reads: one JSON array per list.
+    const sections = ["assessments", "goals", "referrals", "contacts", "follow_ups", "consents", "identity_steps", "residence_documents"];
+    const lists = ["partners", "municipalities", "target_group_definitions"];
     // A plugin sees every query node (the subqueries too) and the result of each executed statement.
     const tablesOf = new Map<unknown, string[]>();
-    const reading: string[][] = [];
+    const executed: string[][] = [];
     const counted = t.db.withPlugin({
       transformQuery: ({ node, queryId }) => {
         const text = JSON.stringify(node);
-        tablesOf.set(queryId, tables.filter((table) => text.includes(`"name":"${table}"`)));
+        tablesOf.set(queryId, [...sections, ...lists].filter((table) => text.includes(`"name":"${table}"`)));
         return node;
       },
       transformResult: async ({ result, queryId }) => {
-        const named = tablesOf.get(queryId) ?? [];
-        if (named.length > 0) reading.push(named);
+        executed.push(tablesOf.get(queryId) ?? []);
         return result;
       },
     });
     const file = await loadCaseFile(counted, actors.kreis, cases.kreis);
     expect(file?.residence.history.length).toBeGreaterThan(0);
-    expect(reading).toHaveLength(1);
-    expect([...(reading[0] ?? [])].sort()).toEqual([...tables].sort());
+    expect(file?.options.municipalities.length).toBeGreaterThan(0);
+    expect(file?.options.targetGroups.length).toBeGreaterThan(0);
+    const readingSections = executed.filter((tables) => tables.some((table) => sections.includes(table)));
+    expect(readingSections).toHaveLength(1);
+    expect([...(readingSections[0] ?? [])].sort()).toEqual([...sections, ...lists].sort());
+    // The case lookup also joins municipalities and definitions; no other statement reads the lists.
+    expect(executed.filter((tables) => tables.some((table) => lists.includes(table)))).toHaveLength(2);
+    // The case, its audit row, the lists, the history (events and audit trail): five for a new case.
+    expect(executed).toHaveLength(5);
   });
 
   test(`each connection keeps at most ${PREPARED_STATEMENTS_PER_CONNECTION} statements: the least recently used goes`, async () => {
