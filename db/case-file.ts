@@ -19,7 +19,7 @@ import {
 import { type CasePhase, TARGET_GROUPS } from "../workflows/vocabulary";
 import { type Actor, caseContentWritableBy, caseVisibleTo, pseudonymisedFor } from "./access";
 import { writeAudit } from "./audit";
-import { municipalityOptionsQuery } from "./partners";
+import { activePartnerOptionsQuery, municipalityOptionsQuery } from "./partners";
 import { loadCaseHistory } from "./case-history";
 import { berlinDate, definitionOn, targetGroupDefinitionsQuery, toTargetGroupDefinitions } from "./case-service";
 import { keepPlan, onOneConnection } from "./query-cost";
@@ -248,9 +248,9 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
             .orderBy("created_at"),
         ).as("identitySteps"),
         jsonArrayFrom(residenceHistoryQuery(db, row.client_id)).as("residence"),
-        jsonArrayFrom(db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name")).as("partners"),
+        jsonArrayFrom(activePartnerOptionsQuery(db)).as("partners"),
         jsonArrayFrom(municipalityOptionsQuery(db)).as("municipalities"),
-        // All groups' definitions; the version valid today is chosen as for a new classification (loadOptions).
+        // All groups' definitions; the version valid today is chosen as for a new classification (formOptions).
         jsonArrayFrom(targetGroupDefinitionsQuery(db)).as("definitions"),
         jsonArrayFrom(residenceAuthoritiesQuery(db)).as("authorities"),
       ])
@@ -262,7 +262,7 @@ async function loadSections(db: Kysely<Database>, row: VisibleCase) {
 }
 
 /** What the forms offer to choose from, out of the lists loadSections read. */
-function loadOptions(lists: Awaited<ReturnType<typeof loadSections>>, today: string) {
+function formOptions(lists: Awaited<ReturnType<typeof loadSections>>, today: string) {
   const definitions = toTargetGroupDefinitions(lists.definitions);
   return {
     partners: lists.partners,
@@ -416,7 +416,7 @@ async function readCaseFile(db: Kysely<Database>, actor: Actor, caseId: string, 
     loadSections(db, row),
     options.withCandidates ? candidatesFor(db, actor, row, allowedEvents) : null,
   ]);
-  const options_ = loadOptions(sections, today);
+  const options_ = formOptions(sections, today);
   const authorities = sections.authorities;
   const residenceHistory = sections.residenceHistory;
   const currentDocument = residenceHistory.find((d) => d.current) ?? null;

@@ -14,6 +14,7 @@ import { hasPermission } from "../workflows/permissions";
 import { type Actor, caseFileReadableBy } from "./access";
 import { writeAudit } from "./audit";
 import { berlinDate } from "./case-service";
+import { activePartnerOptionsQuery } from "./partners";
 import type { Database } from "./schema";
 import { getSetting } from "./settings";
 
@@ -229,7 +230,7 @@ export async function loadDocumentContext(db: Db, actor: Actor, caseId: string, 
     .executeTakeFirst();
   if (!row) return undefined;
   const [partners, retentionDays] = await Promise.all([
-    db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name").execute(),
+    activePartnerOptionsQuery(db).execute(),
     getSetting(db, "retention_days_after_closure"),
   ]);
   return {

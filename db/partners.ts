@@ -57,6 +57,11 @@ export function listMunicipalityOptions(db: Kysely<Database>) {
   return municipalityOptionsQuery(db).modifyEnd(keepPlan).execute();
 }
 
+/** The active partners a form offers to choose from (referral, consent), by name. */
+export function activePartnerOptionsQuery(db: Kysely<Database>) {
+  return db.selectFrom("partners").select(["id", "name"]).where("active", "=", true).orderBy("name");
+}
+
 /** The query of listMunicipalityOptions, for a page that reads it inside a larger statement (jsonArrayFrom). */
 export function municipalityOptionsQuery(db: Kysely<Database>) {
   return db.selectFrom("municipalities").select(["id", "name"]).orderBy("name");
