@@ -71,9 +71,24 @@ export const STALE_MESSAGE =
 
 const BERLIN_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin" });
 
+const HOUR = 3_600_000;
+/** Berlin dates by UTC hour: since 1893 German time is a whole number of hours ahead of UTC and switches
+ * on the hour, so the local date is the same for every instant of one UTC hour. Only instants from 1970
+ * on are kept (older ones are formatted each time). Bounded: cleared when full. */
+const berlinDateByHour = new Map<number, string>();
+
 /** Local calendar date in Germany for a timestamp (YYYY-MM-DD). */
 export function berlinDate(at: Date | string): string {
-  return BERLIN_DATE.format(new Date(at));
+  const ms = new Date(at).getTime();
+  if (!(ms >= 0)) return BERLIN_DATE.format(ms); // before 1970, or invalid (throws Intl's RangeError)
+  const hour = Math.floor(ms / HOUR);
+  let date = berlinDateByHour.get(hour);
+  if (date === undefined) {
+    if (berlinDateByHour.size >= 50_000) berlinDateByHour.clear();
+    date = BERLIN_DATE.format(ms);
+    berlinDateByHour.set(hour, date);
+  }
+  return date;
 }
 
 function actorId(actor: ServiceActor): string | null {
