@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AnyStateNode } from "xstate";
+import { type AnyStateNode, initialTransition, transition } from "xstate";
 
 import {
   allowedCaseEvents,
@@ -722,5 +722,38 @@ describe("labels and allowed events", () => {
     used.delete("");
     expect([...used].sort()).toEqual(declared);
     expect(declared).toHaveLength(21);
+  });
+});
+
+describe("compact context (applyCaseTransition, createCaseSnapshot)", () => {
+  it("holds exactly what xstate's own transitions give, key for key, along a whole case", () => {
+    // The same events through xstate's transition() without the compaction: a key the compaction forgot
+    // (or one the machine gains later) shows up as a difference here.
+    const events: CaseEvent[] = [
+      contact,
+      classifyEvent("umf"),
+      assess,
+      { type: "COMPLETE_ASSESSMENT", at: T0 },
+      agree("g1"),
+      { type: "START_WORK", at: T0 },
+      pause,
+      resume,
+      flagUmf,
+      evaluate("g1"),
+    ];
+    const [initial] = initialTransition(caseMachine, { caseId: "case-1", caseManagerId: "cm-1", reopenPeriodDays: REOPEN_PERIOD_DAYS, openedAt: T0 });
+    let ours = newCase();
+    let theirs: CaseSnapshot = initial;
+    expect(Object.keys(ours.context)).toEqual(Object.keys(theirs.context));
+    expect(ours.context).toEqual(theirs.context);
+    for (const event of events) {
+      ours = accepted(applyCaseTransition(ours, event));
+      theirs = transition(caseMachine, theirs, event)[0];
+      expect(ours.value).toEqual(theirs.value);
+      expect(Object.keys(ours.context).sort()).toEqual(Object.keys(theirs.context).sort());
+      expect(ours.context).toEqual(theirs.context);
+    }
+    expect(phaseOf(ours)).toBe(phaseOf(theirs));
+    expect(Object.keys(ours.context.goals)).toEqual(["g1"]);
   });
 });

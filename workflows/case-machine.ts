@@ -22,7 +22,7 @@
 // Where we go back to is kept in the context (`restingFrom`, `closureFrom`), not in
 // history states, so it is visible in the jsonb snapshot and survives any restore.
 
-import { and, assertEvent, assign, initialTransition, setup, type SnapshotFrom } from "xstate";
+import { and, assertEvent, assign, setup, type SnapshotFrom } from "xstate";
 
 import {
   allowedEventTypes,
@@ -32,6 +32,7 @@ import {
   type GuardTable,
   isNonEmpty,
   leafKey,
+  pureInitialSnapshot,
   toGuardImplementations,
   toMillis,
 } from "./machine-kit";
@@ -652,8 +653,8 @@ export function createCaseSnapshot(input: Omit<CaseInput, "openedAt">, at: strin
     throw new Error("reopenPeriodDays must be a non-negative integer");
   }
   if (Number.isNaN(toMillis(at))) throw new Error("at must be an ISO timestamp");
-  const [snapshot] = initialTransition(caseMachine, { ...input, openedAt: at });
-  return snapshot;
+  const snapshot = pureInitialSnapshot(caseMachine, { ...input, openedAt: at }) as CaseSnapshot;
+  return withCompactContext(snapshot);
 }
 
 /** Applies one event with the pure `transition()`; refusals come back as data with a German message. */
@@ -669,7 +670,49 @@ export function applyCaseTransition(snapshot: CaseSnapshot, event: CaseEvent): C
     `Der Schritt „${label}“ ist in der Phase „${CASE_PHASES.label[phase]}“ nicht möglich.`,
   );
   if (!result.ok) return result;
-  return { ok: true, snapshot: result.snapshot, phase: phaseOf(result.snapshot) };
+  const next = withCompactContext(result.snapshot);
+  return { ok: true, snapshot: next, phase: phaseOf(next) };
+}
+
+/**
+ * The snapshot with its context written out as one object literal. xstate's assign builds each new context
+ * with Object.assign({}, context, update), and V8 keeps an object that gains this many properties one by
+ * one in dictionary mode; copying from one costs about 14 µs, from a literal about 3 µs. That copy was a
+ * fifth of the time of generating the NRW-scale seed (8 million events replayed through this machine).
+ */
+function withCompactContext(snapshot: CaseSnapshot): CaseSnapshot {
+  return { ...snapshot, context: compactContext(snapshot.context) } as CaseSnapshot;
+}
+
+/** Every key of CaseContext (the return type makes the compiler ask for each one). */
+function compactContext(c: CaseContext): CaseContext {
+  return {
+    caseId: c.caseId,
+    openedAt: c.openedAt,
+    reopenPeriodDays: c.reopenPeriodDays,
+    caseManagerId: c.caseManagerId,
+    deputyId: c.deputyId,
+    firstContactAt: c.firstContactAt,
+    lastContactAt: c.lastContactAt,
+    targetGroup: c.targetGroup,
+    definitionVersion: c.definitionVersion,
+    classifiedAt: c.classifiedAt,
+    assessedDomains: c.assessedDomains,
+    needLevels: c.needLevels,
+    goals: c.goals,
+    restingFrom: c.restingFrom,
+    restingSince: c.restingSince,
+    pauseReason: c.pauseReason,
+    closureFrom: c.closureFrom,
+    reclassificationRequired: c.reclassificationRequired,
+    reclassificationFlaggedAt: c.reclassificationFlaggedAt,
+    identitySteps: c.identitySteps,
+    identityClarified: c.identityClarified,
+    closureReason: c.closureReason,
+    closureNote: c.closureNote,
+    closedAt: c.closedAt,
+    reopenCount: c.reopenCount,
+  };
 }
 
 /**

@@ -191,6 +191,15 @@ const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>();
  * machine, whose action executor does nothing, gives the same next snapshot.
  */
 export function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): AnyMachineSnapshot {
+  return machine.transition(snapshot, event, inertScopeOf(machine));
+}
+
+/** xstate's pure `initialTransition(machine, input)` on the same inert scope (its actions only assign). */
+export function pureInitialSnapshot(machine: AnyStateMachine, input: unknown): AnyMachineSnapshot {
+  return machine.getInitialSnapshot(inertScopeOf(machine), input);
+}
+
+function inertScopeOf(machine: AnyStateMachine): AnyActorScope {
   let scope = inertScopes.get(machine);
   if (!scope) {
     const self = createActor(machine);
@@ -207,7 +216,7 @@ export function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSna
     } as AnyActorScope;
     inertScopes.set(machine, scope);
   }
-  return machine.transition(snapshot, event, scope);
+  return scope;
 }
 
 /**

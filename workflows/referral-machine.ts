@@ -9,7 +9,7 @@
 // partner (valid at the time of sending) or a legal basis documented by a
 // coordinator — the guard `hasValidConsentOrNoDataShared`.
 
-import { and, assertEvent, assign, initialTransition, setup, type SnapshotFrom } from "xstate";
+import { and, assertEvent, assign, setup, type SnapshotFrom } from "xstate";
 
 import {
   allowedEventTypes,
@@ -19,6 +19,7 @@ import {
   type GuardTable,
   isNonEmpty,
   leafKey,
+  pureInitialSnapshot,
   toGuardImplementations,
   toMillis,
 } from "./machine-kit";
@@ -246,7 +247,7 @@ export function createReferralSnapshot(input: Omit<ReferralInput, "plannedAt">, 
     throw new Error("referralId, caseId and partnerId are required");
   }
   if (Number.isNaN(toMillis(at))) throw new Error("at must be an ISO timestamp");
-  const [snapshot] = initialTransition(referralMachine, { ...input, plannedAt: at });
+  const snapshot = pureInitialSnapshot(referralMachine, { ...input, plannedAt: at }) as ReferralSnapshot;
   return snapshot;
 }
 
