@@ -17,6 +17,7 @@ import {
   phaseOf,
   reopenTargetPhase,
   type RestablePhase,
+  replayCaseEvent,
   restoreCaseSnapshot,
 } from "./case-machine";
 import { describeGuard } from "./machine-kit";
@@ -755,5 +756,66 @@ describe("compact context (applyCaseTransition, createCaseSnapshot)", () => {
     }
     expect(phaseOf(ours)).toBe(phaseOf(theirs));
     expect(Object.keys(ours.context.goals)).toEqual(["g1"]);
+  });
+});
+
+describe("replayCaseEvent (the seed's replay)", () => {
+  it("takes exactly the events applyCaseTransition accepts, to the same snapshot, in every phase", () => {
+    const later = daysAfter(T0, 400);
+    const events: CaseEvent[] = [
+      contact,
+      { ...contact, at: later },
+      classifyEvent("umf"),
+      classifyEvent("geduldete_identitaet"),
+      classifyEvent("umf", {}, "RECLASSIFY"),
+      { type: "REJECT_NOT_ELIGIBLE", reason: "wohnt außerhalb", at: T1 },
+      { type: "REJECT_NOT_ELIGIBLE", reason: " ", at: T1 },
+      { type: "CLOSE_NOT_TARGET_GROUP", at: T1 },
+      assess,
+      { type: "COMPLETE_ASSESSMENT", at: T1 },
+      agree("g1"),
+      agree("g2"),
+      { type: "START_WORK", at: T1 },
+      evaluate("g1"),
+      evaluate("g9"),
+      pause,
+      { ...pause, reason: "" },
+      resume,
+      { type: "BEGIN_CLOSURE", at: T1 },
+      close,
+      { type: "CLOSE", reason: "ziele_erreicht", at: T1 },
+      { type: "REOPEN", reason: "erneuter Bedarf", at: T1 },
+      { type: "REOPEN", reason: "erneuter Bedarf", at: later },
+      flagUmf,
+      { type: "TRANSFER", toCaseManagerId: "cm-2", at: T1 },
+      { type: "SET_DEPUTY", deputyId: "cm-3", at: T1 },
+      { type: "RECORD_IDENTITY_STEP", step: "identitaet_geklaert", at: T1 },
+      { type: "NOT_AN_EVENT", at: T1 } as unknown as CaseEvent,
+    ];
+    const snapshots = [
+      newCase(),
+      newCase(null),
+      ...(["classification", "assessment", "planning", "active", "closure", "resting", "closed"] as const).map((p) => caseIn(p)),
+    ];
+    let accepted = 0;
+    let refused = 0;
+    for (const snapshot of snapshots) {
+      for (const event of events) {
+        const checked = applyCaseTransition(snapshot, event);
+        const replayed = replayCaseEvent(snapshot, event);
+        const where = `${event.type} in ${phaseOf(snapshot)}`;
+        expect(replayed === null, where).toBe(!checked.ok);
+        if (checked.ok && replayed) {
+          accepted += 1;
+          expect(replayed.value, where).toEqual(checked.snapshot.value);
+          expect(replayed.context, where).toEqual(checked.snapshot.context);
+        } else {
+          refused += 1;
+        }
+      }
+    }
+    // both kinds are well represented
+    expect(accepted).toBeGreaterThan(40);
+    expect(refused).toBeGreaterThan(100);
   });
 });
