@@ -7,7 +7,10 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; NULL is \N. */
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function escapeCopyText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
@@ -28,8 +31,14 @@ export function copyValue(value: unknown): string {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** Rows of one column set as COPY text (one line per row). */
+export interface CopyGroup {
+  columns: string[];
+  text: string;
+}
+
 /** The rows as COPY text, grouped by their column set (in first-seen order). */
-export function copyGroups(rows: readonly object[]): { columns: string[]; text: string }[] {
+export function copyGroups(rows: readonly object[]): CopyGroup[] {
   const groups = new Map<string, { columns: string[]; lines: string[] }>();
   for (const row of rows) {
     const columns = Object.keys(row);
@@ -48,8 +57,14 @@ export function copyGroups(rows: readonly object[]): { columns: string[]; text: 
 
 /** COPY the rows into a table on the given client (inside the caller's transaction, if any). */
 export async function copyRows(client: pg.PoolClient, table: string, rows: readonly object[]): Promise<void> {
+  await copyText(client, table, copyGroups(rows));
+}
+
+/** COPY rows already in COPY text (copyGroups) into a table on the given client. */
+export async function copyText(client: pg.PoolClient, table: string, groups: readonly CopyGroup[]): Promise<void> {
   if (!IDENTIFIER.test(table)) throw new Error(`copy: unexpected table name ${table}`);
-  for (const group of copyGroups(rows)) {
+  for (const group of groups) {
+    for (const c of group.columns) if (!IDENTIFIER.test(c)) throw new Error(`copy: unexpected column name ${c}`);
     const stream = client.query(copyFrom(`COPY ${table} (${group.columns.join(", ")}) FROM STDIN`));
     await pipeline(Readable.from([group.text]), stream);
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresPoolOf } from "../../db/connection";
 import { copyGroups, copyRows, copyValue } from "../../db/seed/copy";
 import { sql } from "kysely";
-import { BULK_DEFERRED_INDEXES, deferIndexes } from "../../db/seed/bulk-indexes";
+import { BULK_DEFERRED_INDEXES, deferForeignKeys, deferIndexes } from "../../db/seed/bulk-load";
 import { seedCases } from "../../db/seed/cases";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -76,29 +76,105 @@ describe("COPY for the seed", () => {
     });
   });
 
-  it("builds the deferred indexes of a bulk load again exactly as they were, also when the load fails", async () => {
+  it("builds the deferred indexes and foreign keys of a bulk load again exactly as they were, also when the load fails", async () => {
     const indexes = async () =>
       (
         await sql<{ name: string; definition: string }>`
           SELECT indexname AS name, indexdef AS definition FROM pg_indexes
           WHERE tablename IN ('case_events', 'contacts', 'audit_log') ORDER BY indexname`.execute(t.db)
       ).rows;
+    const foreignKeys = async () =>
+      (
+        await sql<{ table: string; name: string; definition: string; validated: boolean }>`
+          SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition,
+                 convalidated AS validated
+          FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`.execute(t.db)
+      ).rows;
+    const uniqueKeys = async () =>
+      (
+        await sql<{ table: string; name: string; definition: string }>`
+          SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
+          FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text IN ('case_events', 'contacts', 'audit_log')
+          ORDER BY 1, 2`.execute(t.db)
+      ).rows;
     const before = await indexes();
+    const keysBefore = await foreignKeys();
+    const uniqueBefore = await uniqueKeys();
+    expect(uniqueBefore.map((k) => k.name)).toEqual(["audit_log_pkey", "case_events_case_id_seq_key", "case_events_pkey", "contacts_pkey"]);
+    // the keys the load's rows would otherwise be checked against, one by one
+    expect(keysBefore.map((k) => `${k.table}.${k.name}`)).toEqual(
+      expect.arrayContaining(["case_events.case_events_case_id_fkey", "contacts.contacts_case_id_fkey", "cases.cases_client_id_fkey"]),
+    );
+    expect(keysBefore.find((k) => k.name === "report_cases_case_id_fkey")?.definition).toContain("ON DELETE CASCADE");
     expect(before.map((i) => i.name)).toEqual(expect.arrayContaining([...BULK_DEFERRED_INDEXES]));
     // dropped while the load runs
+    const addKeysFirst = await deferForeignKeys(t.db); // the primary keys are referenced
     const rebuild = await deferIndexes(t.db);
     const during = (await indexes()).map((i) => i.name);
     for (const name of BULK_DEFERRED_INDEXES) expect(during).not.toContain(name);
+    // (case_id, seq) stays: the report triggers read a batch's events by it
+    expect((await uniqueKeys()).map((k) => k.name)).toEqual(["case_events_case_id_seq_key"]);
     await rebuild();
+    await addKeysFirst();
     expect(await indexes()).toEqual(before);
-    // a bulk load through the seed: same indexes afterwards, and the rows are there
+    expect(await uniqueKeys()).toEqual(uniqueBefore);
+    const addKeys = await deferForeignKeys(t.db);
+    expect(await foreignKeys()).toEqual([]);
+    await addKeys();
+    expect(await foreignKeys()).toEqual(keysBefore);
+    // a bulk load through the seed: same indexes and keys afterwards, and the rows are there
     await seedDemoUsers(t.db);
-    await seedCases(t.db, { count: 30, log: () => undefined, seed: 11, deferIndexes: true });
+    await seedCases(t.db, { count: 30, log: () => undefined, seed: 11, bulkLoad: true });
     expect(await indexes()).toEqual(before);
+    expect(await foreignKeys()).toEqual(keysBefore);
     const events = await t.db.selectFrom("case_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(events.n)).toBeGreaterThan(30);
     // a load that fails (an invalid clock: the generator cannot write a date) still rebuilds them
-    await expect(seedCases(t.db, { count: 5, log: () => undefined, seed: 12, deferIndexes: true, now: new Date(Number.NaN) })).rejects.toThrow();
+    await expect(seedCases(t.db, { count: 5, log: () => undefined, seed: 12, bulkLoad: true, now: new Date(Number.NaN) })).rejects.toThrow();
     expect(await indexes()).toEqual(before);
+    expect(await foreignKeys()).toEqual(keysBefore);
+    expect(await uniqueKeys()).toEqual(uniqueBefore);
+  });
+
+  it("checks each deferred foreign key when adding it again: a row written meanwhile that breaks one is refused", async () => {
+    const addKeys = await deferForeignKeys(t.db);
+    const orphanCase = "00000000-0000-4000-8000-00000000dead";
+    await sql`INSERT INTO follow_ups (case_id, due_on, note) VALUES (${orphanCase}, '2026-12-01', 'ohne Fall')`.execute(t.db);
+    await expect(addKeys()).rejects.toThrow(/follow_ups_case_id_fkey/);
+    // every other key is back
+    const keys = (await sql<{ name: string }>`SELECT conname AS name FROM pg_constraint WHERE contype = 'f'`.execute(t.db)).rows.map((k) => k.name);
+    expect(keys).not.toContain("follow_ups_case_id_fkey");
+    expect(keys).toEqual(expect.arrayContaining(["follow_ups_created_by_fkey", "case_events_case_id_fkey", "cases_client_id_fkey"]));
+    await sql`DELETE FROM follow_ups WHERE case_id = ${orphanCase}`.execute(t.db);
+    await sql`ALTER TABLE follow_ups ADD CONSTRAINT follow_ups_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id)`.execute(t.db);
+  });
+
+  it("makes the same cases on generator threads (bulk load) as in the main thread, batch by batch", async () => {
+    const load = async (bulkLoad: boolean) => {
+      const d = await createTestDatabase();
+      try {
+        await seedReferenceData(d.db);
+        await seedDemoUsers(d.db);
+        // three batches: the threads make them apart, each from its own random numbers
+        await seedCases(d.db, { count: 30, batchSize: 10, log: () => undefined, seed: 5, now: new Date("2026-06-01T08:00:00Z"), bulkLoad });
+        return (
+          await sql<Record<string, unknown>>`
+            SELECT cl.aktenzeichen, cl.first_name, cl.last_name, cl.birth_date, cl.residence_status, c.state,
+                   c.target_group, c.opened_at, c.closed_at, u.username AS case_manager,
+                   (SELECT string_agg(e.type || '@' || e.occurred_at, ',' ORDER BY e.seq) FROM case_events e WHERE e.case_id = c.id) AS events,
+                   (SELECT count(*) FROM contacts k WHERE k.case_id = c.id) AS contacts,
+                   (SELECT string_agg(r.status, ',' ORDER BY r.recorded_at) FROM residence_documents r WHERE r.client_id = cl.id) AS documents
+            FROM cases c JOIN clients cl ON cl.id = c.client_id LEFT JOIN users u ON u.id = c.case_manager_id
+            ORDER BY cl.aktenzeichen`.execute(d.db)
+        ).rows;
+      } finally {
+        await d.close();
+      }
+    };
+    const [onThreads, here] = [await load(true), await load(false)];
+    expect(onThreads).toHaveLength(30);
+    expect(onThreads).toEqual(here);
+    // the batches are not copies of each other
+    expect(new Set(onThreads.map((r) => `${String(r.first_name)} ${String(r.last_name)}`)).size).toBeGreaterThan(20);
   });
 });
