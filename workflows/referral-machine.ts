@@ -247,8 +247,7 @@ export function createReferralSnapshot(input: Omit<ReferralInput, "plannedAt">, 
     throw new Error("referralId, caseId and partnerId are required");
   }
   if (Number.isNaN(toMillis(at))) throw new Error("at must be an ISO timestamp");
-  const snapshot = pureInitialSnapshot(referralMachine, { ...input, plannedAt: at }) as ReferralSnapshot;
-  return snapshot;
+  return pureInitialSnapshot(referralMachine, { ...input, plannedAt: at }) as ReferralSnapshot;
 }
 
 export function applyReferralTransition(snapshot: ReferralSnapshot, event: ReferralEvent): ReferralTransitionResult {

@@ -13,6 +13,7 @@ import { deferForeignKeys, deferIndexes } from "./bulk-load";
 import { copyText } from "./copy";
 import { type CopyBatch, type GeneratedCase, type LoadPlan, type SeedData, batchCount, batchTables, generateBatch, toCopyBatch } from "./generate";
 import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
+
 const CHUNK_PARAMS = 60_000;
 
 async function insertChunked<T extends keyof Database>(
@@ -28,6 +29,7 @@ async function insertChunked<T extends keyof Database>(
     await db.insertInto(table).values(rows.slice(i, i + size) as any).execute();
   }
 }
+
 /**
  * One transaction per batch: COPY FROM STDIN on PostgreSQL, multi-row INSERTs on PGlite. The residence
  * report facts are deferred to the end of the transaction and recomputed once for the batch's clients

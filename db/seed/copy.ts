@@ -6,9 +6,9 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
-/** COPY text format: backslash, tab, newline and carriage return escaped; NULL is \N. */
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
+/** COPY text format: backslash, tab, newline and carriage return escaped; NULL is \N. */
 function escapeCopyText(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
@@ -45,7 +45,6 @@ export function copyGroups(rows: readonly object[]): CopyGroup[] {
     const key = columns.join(",");
     let group = groups.get(key);
     if (!group) {
-      for (const c of columns) if (!IDENTIFIER.test(c)) throw new Error(`copy: unexpected column name ${c}`);
       group = { columns, lines: [] };
       groups.set(key, group);
     }
@@ -60,7 +59,8 @@ export async function copyRows(client: pg.PoolClient, table: string, rows: reado
   await copyText(client, table, copyGroups(rows));
 }
 
-/** COPY rows already in COPY text (copyGroups) into a table on the given client. */
+/** COPY rows already in COPY text (copyGroups, maybe made on another thread) into a table on the given
+ * client. Table and column names are checked here, where they go into the statement. */
 export async function copyText(client: pg.PoolClient, table: string, groups: readonly CopyGroup[]): Promise<void> {
   if (!IDENTIFIER.test(table)) throw new Error(`copy: unexpected table name ${table}`);
   for (const group of groups) {

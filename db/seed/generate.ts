@@ -812,7 +812,6 @@ export function batchTables(batch: GeneratedCase[]): { [T in keyof Database]?: I
   };
 }
 
-
 /** What generating needs besides the random numbers: plain data, so that it can go to a worker thread. */
 export type SeedData = Omit<SeedContext, "rnd">;
 
