@@ -81,7 +81,7 @@ function sortExpression(sort: CaseloadSort, today: string, hidden: RawBuilder<bo
     case "offen":
       return [daysOpenSql(today)];
     case "wiedervorlage":
-      return [sql`fu.due_on`];
+      return [sql`cases.next_follow_up_on`];
     case "kontakt":
       return [sql`lc.last_at`];
     case "frist":
@@ -172,16 +172,6 @@ async function queryCaseloadPage(
   let qb = db
     .selectFrom("cases")
     .innerJoin("clients", "clients.id", "cases.client_id")
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("follow_ups")
-          .select((f) => f.fn.min("follow_ups.due_on").as("due_on"))
-          .whereRef("follow_ups.case_id", "=", "cases.id")
-          .where("follow_ups.done_at", "is", null)
-          .as("fu"),
-      (join) => join.onTrue(),
-    )
     // lc and d are referred to in raw SQL only (sort and deadline filter): joined when those need them.
     .$if(needsLastContact, (q) =>
       q.innerJoinLateral(lastContactOf, (join) => join.onTrue()),
@@ -198,10 +188,10 @@ async function queryCaseloadPage(
   if (query.targetGroup === "keine") qb = qb.where("cases.target_group", "is", null);
   else if (query.targetGroup) qb = qb.where("cases.target_group", "=", query.targetGroup);
   if (query.municipalityId) qb = qb.where("clients.municipality_id", "=", query.municipalityId);
-  if (query.followUp === "ueberfaellig") qb = qb.where(sql<SqlBool>`fu.due_on < ${today}::date`);
-  else if (query.followUp === "heute") qb = qb.where(sql<SqlBool>`fu.due_on = ${today}::date`);
+  if (query.followUp === "ueberfaellig") qb = qb.where(sql<SqlBool>`cases.next_follow_up_on < ${today}::date`);
+  else if (query.followUp === "heute") qb = qb.where(sql<SqlBool>`cases.next_follow_up_on = ${today}::date`);
   else if (query.followUp === "woche") {
-    qb = qb.where(sql<SqlBool>`fu.due_on BETWEEN ${today}::date AND ${weekEnd}::date`);
+    qb = qb.where(sql<SqlBool>`cases.next_follow_up_on BETWEEN ${today}::date AND ${weekEnd}::date`);
   }
   if (query.deadline) {
     qb = qb.where(sql<SqlBool>`${nextDeadlineSql(hidden)} <= ${addDays(today, DEADLINE_FILTER_DAYS[query.deadline])}::date`);
@@ -224,7 +214,7 @@ async function queryCaseloadPage(
     );
   }
 
-  let ordered = qb.select(["cases.id", sql<string | null>`fu.due_on`.as("next_follow_up"), sql<number>`count(*) OVER ()`.as("total")]);
+  let ordered = qb.select(["cases.id", "cases.next_follow_up_on as next_follow_up", sql<number>`count(*) OVER ()`.as("total")]);
   for (const expr of sortExpression(query.sort, today, hidden)) {
     ordered = ordered.orderBy(expr, (ob) => (query.desc ? ob.desc() : ob.asc()).nullsLast());
   }

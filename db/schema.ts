@@ -168,6 +168,11 @@ export interface CasesTable {
   closure_reason: ClosureReason | null;
   reclassification_required: "umf_volljaehrig" | "aufenthaltstitel" | null;
   updated_at: GeneratedTimestamp;
+  /**
+   * Due date of the case's next open Wiedervorlage (migration 0025): kept by triggers on follow_ups, never
+   * written by the app (a bulk seed writes the same value in its COPY); null without an open one.
+   */
+  next_follow_up_on: ColumnType<DateString | null, DateString | null | undefined, never>;
 }
 
 export interface CaseEventsTable {

@@ -45,6 +45,9 @@ export async function listDueFollowUps(
     ])
     .where("follow_ups.done_at", "is", null)
     .where("follow_ups.due_on", "<=", today)
+    // Implied by the two lines above (migration 0025 keeps the date of the case's next open follow-up):
+    // lets PostgreSQL visit only the actor's cases with one due instead of all their cases, closed ones too.
+    .where("cases.next_follow_up_on", "<=", today)
     .where((eb) => caseVisibleTo(eb, actor))
     .orderBy("follow_ups.due_on")
     .orderBy("clients.aktenzeichen")
@@ -88,6 +91,16 @@ export async function completeFollowUp(
       .selectFrom("cases")
       .select("cases.id")
       .where((eb) => caseContentWritableBy(eb, actor));
+    // The case first, then the follow-up: marking it done updates the case (its next follow-up date,
+    // migration 0025), and steps that hold the case and then change its follow-ups (a new residence
+    // document settles its reminders) lock in that order too. The other order could deadlock with them.
+    await trx
+      .selectFrom("cases")
+      .select("cases.id")
+      .where("cases.id", "in", trx.selectFrom("follow_ups").select("follow_ups.case_id").where("follow_ups.id", "=", followUpId))
+      .where((eb) => caseContentWritableBy(eb, actor))
+      .forNoKeyUpdate()
+      .execute();
     const found = await trx
       .selectFrom("follow_ups")
       .innerJoin("cases", "cases.id", "follow_ups.case_id")

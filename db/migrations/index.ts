@@ -18,6 +18,7 @@ import * as m0019 from "./0019-residence-report-facts";
 import * as m0021 from "./0021-rls-indexable";
 import * as m0023 from "./0023-deferred-residence-facts";
 import * as m0024 from "./0024-report-case-days";
+import * as m0025 from "./0025-next-follow-up";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   "0021-rls-indexable": m0021,
   "0023-deferred-residence-facts": m0023,
   "0024-report-case-days": m0024,
+  "0025-next-follow-up": m0025,
 };

@@ -1,5 +1,5 @@
 // What a bulk load into an empty database builds once at the end instead of row by row: indexes of the
-// largest tables and foreign keys.
+// largest tables and foreign keys; and triggers it goes without.
 //
 // Indexes: at NRW scale (8 million case events, 5 million contacts) these btrees are keyed by random uuids
 // and (type, time): every row of a batch lands on another leaf page, and with PostgreSQL's default 128 MB
@@ -16,6 +16,10 @@
 // referenced row FOR KEY SHARE, so two batches in flight that name the same users share multixacts). At
 // 20,000 cases the load spent a fifth of its time there. Added after the load, each key is checked once
 // by one join over the whole table.
+//
+// Triggers whose work the generator does itself: follow_ups' statement trigger that keeps
+// cases.next_follow_up_on (migration 0025) locks and rereads each case of a batch with an open follow-up;
+// the generator writes the same date into the case's row (db/seed/generate.ts).
 //
 // A load that is killed (not one that fails: the caller rebuilds in `finally`) leaves a half-loaded
 // database without them; drop that database and seed again.
@@ -69,6 +73,23 @@ export async function deferIndexes(db: Kysely<Database>, names: readonly string[
       }
       await sql`RESET maintenance_work_mem`.execute(c);
     });
+  };
+}
+
+/** Triggers a bulk load disables: [table, trigger]. Each one's work is done by the generator (see above). */
+export const BULK_DISABLED_TRIGGERS = [["follow_ups", "follow_ups_next_due_insert"]] as const;
+
+/**
+ * Disables the listed triggers and returns a function that enables them again. The caller must call it
+ * whatever happens (finally). PostgreSQL only.
+ */
+export async function disableTriggers(
+  db: Kysely<Database>,
+  triggers: readonly (readonly [string, string])[] = BULK_DISABLED_TRIGGERS,
+): Promise<() => Promise<void>> {
+  for (const [table, name] of triggers) await sql`ALTER TABLE ${sql.id(table)} DISABLE TRIGGER ${sql.id(name)}`.execute(db);
+  return async () => {
+    for (const [table, name] of triggers) await sql`ALTER TABLE ${sql.id(table)} ENABLE TRIGGER ${sql.id(name)}`.execute(db);
   };
 }
 

@@ -9,7 +9,7 @@ import type { TargetGroup } from "../../workflows/vocabulary";
 import { postgresPoolOf } from "../connection";
 import type { Database } from "../schema";
 import { getSetting } from "../settings";
-import { deferForeignKeys, deferIndexes } from "./bulk-load";
+import { deferForeignKeys, deferIndexes, disableTriggers } from "./bulk-load";
 import { copyText } from "./copy";
 import { type CopyBatch, type GeneratedCase, type LoadPlan, type SeedData, batchCount, batchTables, generateBatch, toCopyBatch } from "./generate";
 import { type MUNICIPALITIES, MUNICIPALITY_WEIGHTS } from "./reference-data";
@@ -123,10 +123,15 @@ export async function seedCases(
   try {
     const rebuildIndexes = await deferIndexes(db);
     try {
-      return await loadCases(db, { ...options, bulk: true });
-    } catch (error) {
-      loadFailed = true;
-      throw error;
+      const enableTriggers = await disableTriggers(db);
+      try {
+        return await loadCases(db, { ...options, bulk: true });
+      } catch (error) {
+        loadFailed = true;
+        throw error;
+      } finally {
+        await afterLoad("triggers enabled", enableTriggers, options.log, loadFailed);
+      }
     } finally {
       await afterLoad("indexes built", rebuildIndexes, options.log, loadFailed);
     }

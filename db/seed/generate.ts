@@ -732,6 +732,7 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     closure_reason: c.closureReason,
     reclassification_required: c.reclassificationRequired,
     updated_at: iso(b.t),
+    next_follow_up_on: null,
   };
   out.residenceDocuments = residenceHistory(person.residenceStatus, {
     aktenzeichen,
@@ -749,9 +750,12 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
       [0, 1],
       [rnd.int(1, 30), 6],
     ] as const);
+    const dueOn = dateOf(ctx.now + offset * DAY);
+    // What the triggers of migration 0025 would keep: the case's only follow-up is its next one.
+    out.case.next_follow_up_on = dueOn;
     out.followUps.push({
       case_id: caseId,
-      due_on: dateOf(ctx.now + offset * DAY),
+      due_on: dueOn,
       note: rnd.pick(["Rückmeldung Ausländerbehörde abfragen", "Termin Jobcenter nachhalten", "Unterlagen prüfen", "Gesprächstermin vereinbaren"]),
       created_by: c.caseManagerId,
       created_at: iso(b.t),

@@ -161,6 +161,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     closure_reason: "null",
     reclassification_required: "null",
     updated_at: "not null",
+    next_follow_up_on: "null",
   },
   case_events: {
     id: "not null",

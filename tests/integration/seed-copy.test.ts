@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresPoolOf } from "../../db/connection";
 import { copyGroups, copyRows, copyValue } from "../../db/seed/copy";
 import { sql } from "kysely";
-import { BULK_DEFERRED_INDEXES, deferForeignKeys, deferIndexes } from "../../db/seed/bulk-load";
+import { BULK_DEFERRED_INDEXES, BULK_DISABLED_TRIGGERS, deferForeignKeys, deferIndexes } from "../../db/seed/bulk-load";
 import { seedCases } from "../../db/seed/cases";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { type TestDatabase, createTestDatabase } from "./db";
@@ -97,8 +97,17 @@ describe("COPY for the seed", () => {
           FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text IN ('case_events', 'contacts', 'audit_log')
           ORDER BY 1, 2`.execute(t.db)
       ).rows;
+    const triggers = async () =>
+      (
+        await sql<{ table: string; name: string; enabled: string }>`
+          SELECT tgrelid::regclass::text AS table, tgname AS name, tgenabled AS enabled
+          FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`.execute(t.db)
+      ).rows;
     const before = await indexes();
     const keysBefore = await foreignKeys();
+    const triggersBefore = await triggers();
+    expect(triggersBefore.filter((g) => g.enabled === "D")).toEqual([]);
+    expect(triggersBefore.map((g) => g.name)).toEqual(expect.arrayContaining(BULK_DISABLED_TRIGGERS.map(([, name]) => name)));
     const uniqueBefore = await uniqueKeys();
     expect(uniqueBefore.map((k) => k.name)).toEqual(["audit_log_pkey", "case_events_case_id_seq_key", "case_events_pkey", "contacts_pkey"]);
     // the keys the load's rows would otherwise be checked against, one by one
@@ -127,6 +136,7 @@ describe("COPY for the seed", () => {
     await seedCases(t.db, { count: 30, log: () => undefined, seed: 11, bulkLoad: true });
     expect(await indexes()).toEqual(before);
     expect(await foreignKeys()).toEqual(keysBefore);
+    expect(await triggers()).toEqual(triggersBefore);
     const events = await t.db.selectFrom("case_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(events.n)).toBeGreaterThan(30);
     // a load that fails (an invalid clock: the generator cannot write a date) still rebuilds them
@@ -134,6 +144,7 @@ describe("COPY for the seed", () => {
     expect(await indexes()).toEqual(before);
     expect(await foreignKeys()).toEqual(keysBefore);
     expect(await uniqueKeys()).toEqual(uniqueBefore);
+    expect(await triggers()).toEqual(triggersBefore);
   });
 
   it("checks each deferred foreign key when adding it again: a row written meanwhile that breaks one is refused", async () => {
@@ -163,7 +174,9 @@ describe("COPY for the seed", () => {
                    c.target_group, c.opened_at, c.closed_at, u.username AS case_manager,
                    (SELECT string_agg(e.type || '@' || e.occurred_at, ',' ORDER BY e.seq) FROM case_events e WHERE e.case_id = c.id) AS events,
                    (SELECT count(*) FROM contacts k WHERE k.case_id = c.id) AS contacts,
-                   (SELECT string_agg(r.status, ',' ORDER BY r.recorded_at) FROM residence_documents r WHERE r.client_id = cl.id) AS documents
+                   (SELECT string_agg(r.status, ',' ORDER BY r.recorded_at) FROM residence_documents r WHERE r.client_id = cl.id) AS documents,
+                   c.next_follow_up_on::text AS next_follow_up,
+                   (SELECT min(f.due_on) FROM follow_ups f WHERE f.case_id = c.id AND f.done_at IS NULL)::text AS open_follow_up
             FROM cases c JOIN clients cl ON cl.id = c.client_id LEFT JOIN users u ON u.id = c.case_manager_id
             ORDER BY cl.aktenzeichen`.execute(d.db)
         ).rows;
@@ -174,6 +187,9 @@ describe("COPY for the seed", () => {
     const [onThreads, here] = [await load(true), await load(false)];
     expect(onThreads).toHaveLength(30);
     expect(onThreads).toEqual(here);
+    // the bulk load goes without the follow-up trigger (db/seed/bulk-load.ts): the generator's date is right
+    expect(onThreads.filter((r) => r.next_follow_up !== r.open_follow_up)).toEqual([]);
+    expect(onThreads.filter((r) => r.next_follow_up !== null).length).toBeGreaterThan(5);
     // the batches are not copies of each other
     expect(new Set(onThreads.map((r) => `${String(r.first_name)} ${String(r.last_name)}`)).size).toBeGreaterThan(20);
   });
