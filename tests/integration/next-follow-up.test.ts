@@ -4,7 +4,10 @@
 // as the system and as a case manager under row-level security, for one row and many, and when two
 // transactions change the same case's follow-ups at once. It is no step of the case: row_version stays.
 import pg from "pg";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { openDatabase } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrate";
+import type { Database } from "../../db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAsActor } from "../../db/request-actor";
 import { addFollowUp } from "../../db/follow-ups";
@@ -17,12 +20,12 @@ let cm: { id: string; role: "case_manager"; organisationId: number };
 let cases: string[];
 
 /** Cases whose stored date differs from the one recomputed from follow_ups. */
-async function drifted(): Promise<{ id: string; stored: string | null; actual: string | null }[]> {
+async function drifted(db: Kysely<Database> = t.db): Promise<{ id: string; stored: string | null; actual: string | null }[]> {
   const { rows } = await sql<{ id: string; stored: string | null; actual: string | null }>`
     SELECT c.id, c.next_follow_up_on::text AS stored,
       (SELECT min(f.due_on) FROM follow_ups f WHERE f.case_id = c.id AND f.done_at IS NULL)::text AS actual
     FROM cases c
-    WHERE c.next_follow_up_on IS DISTINCT FROM (SELECT min(f.due_on) FROM follow_ups f WHERE f.case_id = c.id AND f.done_at IS NULL)`.execute(t.db);
+    WHERE c.next_follow_up_on IS DISTINCT FROM (SELECT min(f.due_on) FROM follow_ups f WHERE f.case_id = c.id AND f.done_at IS NULL)`.execute(db);
   return rows;
 }
 
@@ -186,6 +189,39 @@ describe("cases.next_follow_up_on", () => {
     expect(row.note).toBe("vom Schritt");
     expect(row.done_at).not.toBeNull();
     expect(await drifted()).toEqual([]);
+  });
+});
+
+describe("cases.next_follow_up_on on the embedded database (PGlite)", () => {
+  it("is kept by the same triggers", async () => {
+    const handle = await openDatabase({ pgliteDir: "memory://" });
+    try {
+      const db = handle.db;
+      await migrateToLatest(db);
+      const organisationId = await insertOrganisation(db);
+      const user = await insertUser(db, { role: "case_manager", organisationId });
+      const [a, b] = [await insertCase(db, { caseManagerId: user.id }), await insertCase(db, { caseManagerId: user.id })];
+      const rows = await db
+        .insertInto("follow_ups")
+        .values([
+          { case_id: a, due_on: "2026-04-04", note: "x" },
+          { case_id: a, due_on: "2026-04-01", note: "x" },
+          { case_id: b, due_on: "2026-05-05", note: "x" },
+        ])
+        .returning(["id", "due_on"])
+        .execute();
+      const next = async (id: string) =>
+        (await db.selectFrom("cases").select("next_follow_up_on").where("id", "=", id).executeTakeFirstOrThrow()).next_follow_up_on;
+      expect([await next(a), await next(b)]).toEqual(["2026-04-01", "2026-05-05"]);
+      const earliest = rows.find((r) => r.due_on === "2026-04-01")!;
+      await db.updateTable("follow_ups").set({ done_at: new Date() }).where("id", "=", earliest.id).execute();
+      expect(await next(a)).toBe("2026-04-04");
+      await db.deleteFrom("follow_ups").where("case_id", "=", b).execute();
+      expect(await next(b)).toBeNull();
+      expect(await drifted(db)).toEqual([]);
+    } finally {
+      await handle.close();
+    }
   });
 });
 
