@@ -19,6 +19,7 @@ import * as m0021 from "./0021-rls-indexable";
 import * as m0023 from "./0023-deferred-residence-facts";
 import * as m0024 from "./0024-report-case-days";
 import * as m0025 from "./0025-next-follow-up";
+import * as m0026 from "./0026-case-aktenzeichen";
 
 /** All migrations in order. Files are frozen once merged; add new ones, never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "0023-deferred-residence-facts": m0023,
   "0024-report-case-days": m0024,
   "0025-next-follow-up": m0025,
+  "0026-case-aktenzeichen": m0026,
 };

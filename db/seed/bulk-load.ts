@@ -17,9 +17,10 @@
 // 20,000 cases the load spent a fifth of its time there. Added after the load, each key is checked once
 // by one join over the whole table.
 //
-// Triggers whose work the generator does itself: follow_ups' statement trigger that keeps
-// cases.next_follow_up_on (migration 0025) locks and rereads each case of a batch with an open follow-up;
-// the generator writes the same date into the case's row (db/seed/generate.ts).
+// Triggers whose work the generator does itself (db/seed/generate.ts writes the same values into the
+// case's row): follow_ups' statement trigger that keeps cases.next_follow_up_on (migration 0025) locks and
+// rereads each case of a batch with an open follow-up; cases' row trigger that copies the client's
+// Aktenzeichen (migration 0026) looks the client up for every case.
 //
 // A load that is killed (not one that fails: the caller rebuilds in `finally`) leaves a half-loaded
 // database without them; drop that database and seed again.
@@ -77,7 +78,10 @@ export async function deferIndexes(db: Kysely<Database>, names: readonly string[
 }
 
 /** Triggers a bulk load disables: [table, trigger]. Each one's work is done by the generator (see above). */
-export const BULK_DISABLED_TRIGGERS = [["follow_ups", "follow_ups_next_due_insert"]] as const;
+export const BULK_DISABLED_TRIGGERS = [
+  ["follow_ups", "follow_ups_next_due_insert"],
+  ["cases", "cases_aktenzeichen"],
+] as const;
 
 /**
  * Disables the listed triggers and returns a function that enables them again. The caller must call it

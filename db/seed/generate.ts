@@ -733,6 +733,8 @@ function generateCase(ctx: SeedContext, aktenzeichen: string, openedAt: number):
     reclassification_required: c.reclassificationRequired,
     updated_at: iso(b.t),
     next_follow_up_on: null,
+    // what the trigger of migration 0026 sets (a bulk load goes without it)
+    aktenzeichen,
   };
   out.residenceDocuments = residenceHistory(person.residenceStatus, {
     aktenzeichen,

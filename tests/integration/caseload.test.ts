@@ -392,6 +392,11 @@ describe("sorting", () => {
     const desc = (await list(actors.cm1, { sort: "wiedervorlage", desc: true })).rows;
     expect(desc[0]?.id).toBe(c.dueLater.id);
     expect(desc.at(-1)?.nextFollowUp).toBeNull();
+    // equal dates (here: the cases without one) in Aktenzeichen order
+    const withoutOne = asc.filter((r) => r.nextFollowUp === null).map((r) => r.aktenzeichen);
+    expect(withoutOne.length).toBeGreaterThan(2);
+    expect(withoutOne).toEqual([...withoutOne].sort());
+    expect(withoutOne).not.toEqual([...withoutOne].sort().reverse());
   });
 
   test("by phase in process order, by target group, by Aktenzeichen, by age, days open and last contact", async () => {

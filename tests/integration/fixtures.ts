@@ -2,6 +2,7 @@
 // and directly (kysely) where the domain services are not the subject of the test.
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { OpenCaseInput } from "../../db/case-service";
 import { hashPassword } from "../../db/password";
 import { createSecretBox, parseSecretKey } from "../../db/secret-box";
 import type { Database } from "../../db/schema";
@@ -105,6 +106,28 @@ export async function insertCase(
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** The client of an intake through openCase (db/case-service.ts): an adult with contact data; `changes` replace fields. */
+export function intakeClient(municipalityId: number, changes: Partial<OpenCaseInput["client"]> = {}): OpenCaseInput["client"] {
+  return {
+    firstName: "Amal",
+    lastName: "Beispiel",
+    birthDate: "1990-03-17",
+    birthDateEstimated: false,
+    gender: "maennlich",
+    nationality: "Syrien",
+    languages: [],
+    interpreterNeeded: false,
+    municipalityId,
+    residenceStatus: "aufenthaltsgestattung",
+    arrivalDate: "2020-05-20",
+    unaccompanied: false,
+    phone: "0170 1234567",
+    email: "person@example.org",
+    address: "Bahnhofstraße 1",
+    ...changes,
+  };
 }
 
 let addressCounter = 0;

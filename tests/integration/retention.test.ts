@@ -1,10 +1,11 @@
 // Art. 17 / retention: the daily job anonymises clients whose cases all closed before the retention period.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OpenCaseInput, applyCaseEvent, openCase } from "../../db/case-service";
+import { applyCaseEvent, openCase } from "../../db/case-service";
 import { runDailyJob } from "../../db/jobs/daily";
 import { ANONYMISED } from "../../db/jobs/retention";
 import { seedDemoUsers, seedReferenceData } from "../../db/seed/index";
 import { type TestDatabase, createTestDatabase } from "./db";
+import { intakeClient } from "./fixtures";
 
 let t: TestDatabase;
 let cm: { id: string; role: "case_manager" };
@@ -13,23 +14,7 @@ const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 async function rejectedCase(firstName: string, openedDaysAgo: number) {
   const municipalityId = (await t.db.selectFrom("municipalities").select("id").executeTakeFirstOrThrow()).id;
-  const client: OpenCaseInput["client"] = {
-    firstName,
-    lastName: "Beispiel",
-    birthDate: "1990-03-17",
-    birthDateEstimated: false,
-    gender: "maennlich",
-    nationality: "Syrien",
-    languages: [],
-    interpreterNeeded: false,
-    municipalityId,
-    residenceStatus: "aufenthaltsgestattung",
-    arrivalDate: "2020-05-20",
-    unaccompanied: false,
-    phone: "0170 1234567",
-    email: "person@example.org",
-    address: "Bahnhofstraße 1",
-  };
+  const client = intakeClient(municipalityId, { firstName });
   const opened = await openCase(
     t.db,
     cm,

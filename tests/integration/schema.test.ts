@@ -162,6 +162,7 @@ export const SCHEMA_COLUMNS: { [T in keyof Database]: Nullability<Selectable<Dat
     reclassification_required: "null",
     updated_at: "not null",
     next_follow_up_on: "null",
+    aktenzeichen: "not null",
   },
   case_events: {
     id: "not null",
