@@ -174,8 +174,8 @@ export interface CasesTable {
    */
   next_follow_up_on: ColumnType<DateString | null, DateString | null | undefined, never>;
   /**
-   * The client's Aktenzeichen (migration 0026): a trigger sets it from the client at every insert, never
-   * written by the app (a bulk seed writes the same value in its COPY).
+   * The client's Aktenzeichen (migration 0026): a trigger sets it from the client at every insert and move
+   * to another client, never written by the app (a bulk seed writes the same value in its COPY).
    */
   aktenzeichen: ColumnType<string, string | undefined, never>;
 }

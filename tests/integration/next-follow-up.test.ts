@@ -149,7 +149,7 @@ describe("cases.next_follow_up_on", () => {
       await second.query("BEGIN");
       const adding = second.query("INSERT INTO follow_ups (case_id, due_on, note) VALUES ($1, '2026-03-04', 'x')", [b]);
       adding.catch(() => undefined); // awaited below; a failure before that must not go unhandled
-      await waitUntilBlocked(second);
+      await waitForLockWaiter(first);
       await first.query("COMMIT");
       await adding;
       await second.query("COMMIT");
@@ -176,7 +176,7 @@ describe("cases.next_follow_up_on", () => {
       await step.query("SELECT id FROM cases WHERE id = $1 FOR UPDATE", [d]);
       const completing = runAsActor(cm, () => completeFollowUp(t.db, cm, { followUpId: added.followUpId, caseId: d }));
       completing.catch(() => undefined); // awaited below; a failure before that must not go unhandled
-      await waitForLockWaiters(step, 1);
+      await waitForLockWaiter(step);
       // Had completing locked the follow-up first, this would wait for it while it waits for the case.
       await step.query("UPDATE follow_ups SET note = 'vom Schritt' WHERE id = $1", [added.followUpId]);
       await step.query("COMMIT");
@@ -225,28 +225,15 @@ describe("cases.next_follow_up_on on the embedded database (PGlite)", () => {
   });
 });
 
-/** Waits until the client's backend waits for a lock (its pid from pg_stat_activity). */
-async function waitUntilBlocked(client: pg.Client): Promise<void> {
-  const pid = (client as unknown as { processID: number }).processID;
-  for (let i = 0; i < 200; i++) {
-    const rows = await t.db
-      .selectNoFrom(sql<string | null>`(SELECT wait_event_type FROM pg_stat_activity WHERE pid = ${pid})`.as("w"))
-      .execute();
-    if (rows[0]?.w === "Lock") return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("the second transaction never waited for the first");
-}
-
-/** Waits until `count` other backends of this database wait for a lock held by `holder`. */
-async function waitForLockWaiters(holder: pg.Client, count: number): Promise<void> {
+/** Waits until another backend of this database waits for a lock that `holder` holds. */
+async function waitForLockWaiter(holder: pg.Client): Promise<void> {
   const pid = (holder as unknown as { processID: number }).processID;
   for (let i = 0; i < 200; i++) {
     const rows = await t.db
       .selectNoFrom(sql<number>`(SELECT count(*)::int FROM pg_stat_activity WHERE ${pid} = ANY (pg_blocking_pids(pid)))`.as("n"))
       .execute();
-    if (Number(rows[0]?.n) >= count) return;
+    if (Number(rows[0]?.n) > 0) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error("nothing waited for the step's lock");
+  throw new Error("nothing waited for the lock");
 }
